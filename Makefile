@@ -1,0 +1,39 @@
+# newsfold: every set-up step lives here, so a fresh clone needs only `make demo` or `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DB ?= demo/demo.db
+
+.PHONY: demo test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(BIN)/newsfold ingest demo/corpus --db $(DEMO_DB)
+	$(BIN)/newsfold articles --db $(DEMO_DB)
+	@echo
+	@echo "Stored in $(DEMO_DB). Next, try:"
+	@echo "  $(BIN)/newsfold search \"Valmora warehouse\" --db $(DEMO_DB)"
+	@echo "  $(BIN)/newsfold show ID --db $(DEMO_DB)        (an id from the list above)"
+	@echo "  $(BIN)/newsfold export --db $(DEMO_DB) --out demo.jsonl"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) build *.egg-info src/*.egg-info

@@ -1,0 +1,476 @@
+"""The ``newsfold`` command line (Typer + Rich).
+
+Exit codes: 0 the run succeeded; 1 the run failed (some input could not be read, a store error);
+2 a usage error (unknown option, bad value). Tables and messages go to the terminal; ``--json``
+writes data to standard output and nothing else there.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from newsfold import __version__
+from newsfold.article import Article
+from newsfold.readers import READERS, ReadOptions
+from newsfold.store import Store, StoreError, default_db_path
+
+app = typer.Typer(
+    name="newsfold",
+    help="Fold a pile of news articles into stories: ingest, store, search and export articles.",
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        envvar="NEWSFOLD_DB",
+        help="The store file (default: newsfold.db in the working directory).",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Write the result as JSON to stdout.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no messages.")]
+SourceFilter = Annotated[str | None, typer.Option("--source", help="Only this outlet.")]
+LanguageFilter = Annotated[
+    str | None, typer.Option("--language", help="Only this language (ISO 639-1).")
+]
+SinceFilter = Annotated[
+    str | None, typer.Option("--since", help="Published on or after this date (YYYY-MM-DD).")
+]
+UntilFilter = Annotated[
+    str | None, typer.Option("--until", help="Published on or before this date (YYYY-MM-DD).")
+]
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    err.print(f"[bold red]error:[/] {escape(message)}")
+    raise typer.Exit(code)
+
+
+def _open(db: Path | None) -> Store:
+    try:
+        return Store(db if db is not None else default_db_path())
+    except StoreError as exc:
+        _fail(str(exc))
+
+
+def _write_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def _write_json_array(items: Iterable[dict[str, Any]]) -> None:
+    """A JSON array written item by item, so that large stores stream."""
+    first = True
+    sys.stdout.write("[")
+    for item in items:
+        sys.stdout.write(("\n  " if first else ",\n  ") + json.dumps(item, ensure_ascii=False))
+        first = False
+    sys.stdout.write("\n]\n" if not first else "]\n")
+
+
+def _date(value: datetime | None) -> str:
+    return value.date().isoformat() if value else "—"
+
+
+def _cut(text: str | None, width: int) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _checked_filters(since: str | None, until: str | None) -> None:
+    from newsfold.dates import parse_datetime
+
+    for name, value in (("--since", since), ("--until", until)):
+        if value is not None and parse_datetime(value) is None:
+            raise typer.BadParameter(f"not a date: {value!r}", param_hint=name)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"newsfold {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool | None,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = None,
+) -> None:
+    """newsfold: news articles in, stories people can trust out."""
+
+
+# --------------------------------------------------------------------------- ingest
+
+
+def _parse_fields(values: list[str]) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    allowed = {"id", "text", "title", "source", "url", "published", "language", "author"}
+    for value in values:
+        name, sep, key = value.partition("=")
+        if not sep or not name or not key:
+            raise typer.BadParameter(f"expected FIELD=KEY, got {value!r}", param_hint="--field")
+        if name not in allowed:
+            raise typer.BadParameter(
+                f"unknown article field {name!r}; one of {', '.join(sorted(allowed))}",
+                param_hint="--field",
+            )
+        mapping[name] = key
+    return mapping
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Files or folders to read (folders recursively); '-' reads standard input.",
+            show_default=False,
+        ),
+    ],
+    db: DbOption = None,
+    include: Annotated[
+        list[str] | None,
+        typer.Option("--include", "-i", help="In folders, read only files matching this glob."),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option("--exclude", "-x", help="In folders, skip files matching this glob."),
+    ] = None,
+    field: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--field",
+            "-f",
+            help="Map an article field to a JSON key: --field text=body --field published=date.",
+        ),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help=f"Force a reader instead of detecting by content: {', '.join(READERS)}.",
+        ),
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", help="Outlet name for inputs that name none.")
+    ] = None,
+    language: Annotated[
+        str | None,
+        typer.Option("--language", help="Language (ISO 639-1) for inputs that name none."),
+    ] = None,
+    max_size: Annotated[
+        float,
+        typer.Option("--max-size", help="Largest file read whole, in MB (JSONL/WARC stream)."),
+    ] = 64.0,
+    as_json: JsonOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Read articles from text, Markdown, HTML, JSON, JSON Lines, RSS/Atom and WARC inputs.
+
+    The format is recognised by content. Every file is stored in one transaction: all of it or
+    nothing. Articles already stored are recognised and counted, not stored twice. Inputs that
+    cannot be read are listed at the end; the exit code is 1 when any failed.
+    """
+    if fmt is not None and fmt not in READERS:
+        raise typer.BadParameter(f"choose from {', '.join(READERS)}", param_hint="--format")
+    if max_size <= 0:
+        raise typer.BadParameter("must be positive", param_hint="--max-size")
+    options = ReadOptions(
+        field_map=_parse_fields(field or []),
+        source=source,
+        language=language,
+        max_file_bytes=int(max_size * 1_048_576),
+    )
+    store = _open(db)
+    with store:
+        before = len(store)
+        progress = Progress(
+            SpinnerColumn(),
+            TextColumn("[bold]ingest"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("files · {task.fields[articles]} articles"),
+            TimeElapsedColumn(),
+            console=err,
+            disable=quiet or as_json,
+            transient=True,
+        )
+        with progress:
+            task = progress.add_task("ingest", total=None, articles=0)
+            counts = {"file": 0, "article": 0}
+
+            def on_progress(event: str, n: int) -> None:
+                counts[event] += n
+                progress.update(task, completed=counts["file"], articles=counts["article"])
+
+            report = store.ingest(
+                paths,
+                options,
+                fmt=fmt,
+                include=include or (),
+                exclude=exclude or (),
+                on_progress=on_progress,
+            )
+        total = len(store)
+    if as_json:
+        _write_json({**report.to_dict(), "db": str(store.path), "stored_total": total})
+    elif not quiet:
+        _print_ingest(report, store.path, before, total)
+    if report.interrupted:
+        raise typer.Exit(130)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def _print_ingest(report: Any, path: Path, before: int, total: int) -> None:
+    problems = report.problems
+    if problems:
+        table = Table(title="Not stored", title_justify="left", show_lines=False)
+        table.add_column("input", overflow="fold")
+        table.add_column("reason", overflow="fold")
+        for p in problems[:50]:
+            reason = escape(p.reason) if p.fatal else f"[dim]{escape(p.reason)}[/]"
+            table.add_row(escape(p.location), reason)
+        err.print(table)
+        if len(problems) > 50:
+            err.print(f"… and {len(problems) - 50} more (use --json for all)")
+    fmts: dict[str, int] = {}
+    for f in report.files:
+        if f.format and (f.added or f.present):
+            fmts[f.format] = fmts.get(f.format, 0) + 1
+    kinds = ", ".join(f"{n} {k}" for k, n in sorted(fmts.items())) or "none"
+    failed = len(report.failures)
+    colour = "red" if failed else "green"
+    err.print(
+        f"[{colour}]Stored {report.added} new article(s)[/], {report.present} already present, "
+        f"from {len(report.files)} input(s) ({kinds}); "
+        f"{failed} failed, {len(problems) - failed} skipped."
+    )
+    err.print(f"The store {escape(str(path))} now holds {total} article(s) (was {before}).")
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _article_row(a: Article, *, text: bool = True) -> dict[str, Any]:
+    record = a.to_record()
+    if not text:
+        record.pop("text")
+    return record
+
+
+@app.command()
+def articles(
+    db: DbOption = None,
+    source: SourceFilter = None,
+    language: LanguageFilter = None,
+    since: SinceFilter = None,
+    until: UntilFilter = None,
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", help="At most this many (default: all with --json, else 100)."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List stored articles, oldest first, with filters."""
+    _checked_filters(since, until)
+    with _open(db) as store:
+        filters = {"source": source, "language": language, "since": since, "until": until}
+        if as_json:
+            _write_json_array(_article_row(a) for a in store.articles(**filters, limit=limit))
+            return
+        shown = limit if limit is not None else 100
+        total = store.count(**filters)
+        table = Table(title=f"{total} article(s) in {escape(str(store.path))}", title_justify="left")
+        for column in ("id", "published", "source", "lang", "sentences", "title"):
+            table.add_column(column, no_wrap=column != "title", overflow="ellipsis")
+        for a in store.articles(**filters, limit=shown):
+            table.add_row(
+                a.id,
+                _date(a.published),
+                escape(_cut(a.source, 24)),
+                a.language or "?",
+                str(len(a.spans)),
+                escape(_cut(a.title, 90)),
+            )
+        out.print(table)
+        if total > shown:
+            out.print(f"… {total - shown} more (use --limit, or --json for all)")
+
+
+@app.command()
+def show(
+    article_id: Annotated[str, typer.Argument(help="An article id (a unique prefix is enough).")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show one article: metadata, its sentences with offsets, and the boilerplate removed."""
+    with _open(db) as store:
+        article = store.get(article_id)
+    if article is None:
+        _fail(f"no article with id {article_id!r} (newsfold articles lists them)")
+    if as_json:
+        _write_json(
+            {
+                **article.to_record(),
+                "sentences": [{"start": s, "end": e} for s, e in article.spans],
+                "boilerplate": article.boilerplate,
+                "origin": article.origin,
+            }
+        )
+        return
+    out.print(f"[bold]{escape(article.title or '(untitled)')}[/]")
+    meta = [
+        ("id", article.id),
+        ("source", article.source),
+        ("published", article.published.isoformat() if article.published else None),
+        ("language", article.language),
+        ("author", article.author),
+        ("url", article.url),
+        ("from", article.origin),
+    ]
+    for key, value in meta:
+        if value:
+            out.print(f"[dim]{key:>9}[/] {escape(str(value))}")
+    out.print()
+    for s in article.sentences:
+        out.print(f"[dim]{s.index:>3} {s.start:>6}-{s.end:<6}[/] {escape(s.text)}")
+    if article.boilerplate:
+        out.print("\n[dim]removed:[/]")
+        for item in article.boilerplate:
+            out.print(f"[dim]  {escape(item['reason'])}: {escape(item['line'])}[/]")
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help='Words to find, e.g. "ceasefire Egypt".')],
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many results.")] = 20,
+    as_json: JsonOption = False,
+) -> None:
+    """Full-text search over titles and texts (SQLite FTS5, best matches first)."""
+    with _open(db) as store:
+        hits = store.search(query, limit=limit)
+    if as_json:
+        _write_json(
+            [
+                {**_article_row(h.article, text=False), "snippet": h.snippet, "rank": h.rank}
+                for h in hits
+            ]
+        )
+        return
+    if not hits:
+        err.print(f"No article matches {query!r}.")
+        return
+    table = Table(title=f"{len(hits)} match(es) for {escape(query)!r}", title_justify="left")
+    for column in ("id", "published", "source", "title / snippet"):
+        table.add_column(column, no_wrap=column != "title / snippet")
+    for h in hits:
+        snippet = escape(_cut(h.snippet, 160))
+        table.add_row(
+            h.article.id,
+            _date(h.article.published),
+            escape(_cut(h.article.source, 24)),
+            f"[bold]{escape(_cut(h.article.title, 90))}[/]\n[dim]{snippet}[/]",
+        )
+    out.print(table)
+
+
+@app.command()
+def export(
+    db: DbOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="Output format: jsonl.")] = "jsonl",
+    output: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write to this file (default: stdout).")
+    ] = None,
+    source: SourceFilter = None,
+    language: LanguageFilter = None,
+    since: SinceFilter = None,
+    until: UntilFilter = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Export stored articles as interchange records (JSON Lines); ingest reads them back."""
+    if fmt != "jsonl":
+        raise typer.BadParameter("only 'jsonl' is supported", param_hint="--format")
+    _checked_filters(since, until)
+    with _open(db) as store:
+        records = store.articles(source=source, language=language, since=since, until=until)
+        lines = (json.dumps(a.to_record(), ensure_ascii=False) + "\n" for a in records)
+        n = _write_lines(lines, output)
+    if output is not None and not quiet:
+        err.print(f"Wrote {n} article(s) to {escape(str(output))}.")
+
+
+def _write_lines(lines: Iterator[str], output: Path | None) -> int:
+    n = 0
+    if output is None:
+        for line in lines:
+            sys.stdout.write(line)
+            n += 1
+        return n
+    tmp = output.with_name(output.name + ".part")
+    try:
+        with tmp.open("w", encoding="utf-8") as fh:
+            for line in lines:
+                fh.write(line)
+                n += 1
+        tmp.replace(output)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        _fail(f"{output}: cannot write ({exc.strerror or exc})")
+    return n
+
+
+@app.command()
+def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """What the store holds: articles by outlet and language, and the span of dates."""
+    with _open(db) as store:
+        data = store.stats()
+        data["db"] = str(store.path)
+    if as_json:
+        _write_json(data)
+        return
+    out.print(
+        f"[bold]{data['articles']}[/] article(s) in {escape(data['db'])}, published "
+        f"{(data['first_published'] or '?')[:10]} … {(data['last_published'] or '?')[:10]}"
+    )
+    for key in ("sources", "languages"):
+        table = Table(key, "articles", title_justify="left")
+        for name, n in data[key].items():
+            table.add_row(escape(name), str(n))
+        out.print(table)
+
+
+def main() -> None:
+    """The console entry point."""
+    try:
+        app()
+    except StoreError as exc:  # raised mid-command (e.g. the file was locked too long)
+        err.print(f"[bold red]error:[/] {escape(str(exc))}")
+        sys.exit(1)

@@ -1,0 +1,115 @@
+"""Dates: publication dates from any common form, always timezone-aware.
+
+* :func:`parse_datetime` reads a field value: a ``datetime``, ISO 8601, RFC 822 (feeds, e-mail),
+  a Unix timestamp or free text ("3 March 2026 10:32 GMT"). A value without a zone is taken as UTC;
+  a date without a time is midnight UTC.
+* :func:`parse_date_line` reads a line of an article that is a date and nothing else ("November 30,
+  2023", "Updated: 4 March 2026 09:30 GMT"), the form text files carry their date in.
+
+The fast paths are the standard library's; ``dateparser`` (slow to import, ~1 ms a parse) is only
+asked when they fail.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
+from functools import lru_cache
+from typing import Any
+
+__all__ = ["parse_date_line", "parse_datetime", "to_utc_iso"]
+
+_MONTHS = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_MONTH = re.compile(rf"\b(?:{_MONTHS})\.?\b", re.IGNORECASE)
+_NUMERIC_DATE = re.compile(r"\b\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b")
+_LINE_PREFIX = re.compile(
+    r"^(?:(?:last\s+)?updated|published|posted|first published|date|dated|on)\s*:?\s*",
+    re.IGNORECASE,
+)
+# Words allowed on a date line beside the date itself.
+_DATE_WORDS = re.compile(
+    rf"^(?:{_MONTHS}|mon|tue|wed|thu|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday|at|am|pm|a\.m|p\.m|gmt|utc|bst|cet|cest|est|edt|pst|pdt|et|pt|z|the|of)$",
+    re.IGNORECASE,
+)
+_MIN_TS, _MAX_TS = 0, 4_102_444_800  # 1970 .. 2100
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def to_utc_iso(value: datetime) -> str:
+    """The ISO 8601 form in UTC, used to sort and filter dates in the store."""
+    return _aware(value).astimezone(UTC).isoformat()
+
+
+@lru_cache(maxsize=1)
+def _dateparser() -> Any:
+    import dateparser
+
+    return dateparser
+
+
+def _parse_free(text: str, *, strict: bool) -> datetime | None:
+    settings = {
+        "RETURN_AS_TIMEZONE_AWARE": True,
+        "TIMEZONE": "UTC",
+        "STRICT_PARSING": strict,
+        "PREFER_DAY_OF_MONTH": "first",
+        "DATE_ORDER": "DMY" if re.match(r"^\d{1,2}[./]\d{1,2}[./]\d{4}", text) else "MDY",
+    }
+    try:
+        parsed = _dateparser().parse(text, settings=settings, languages=None)
+    except (ValueError, OverflowError, TypeError):
+        return None
+    return _aware(parsed) if parsed else None
+
+
+def parse_datetime(value: Any) -> datetime | None:
+    """A timezone-aware datetime from a field value, or None when it cannot be read."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return _aware(value)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        seconds = value / 1000 if value > _MAX_TS else value
+        return datetime.fromtimestamp(seconds, UTC) if _MIN_TS <= seconds <= _MAX_TS else None
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        return _aware(datetime.fromisoformat(text))
+    except ValueError:
+        pass
+    if re.match(r"^[A-Za-z]{3},? \d{1,2} [A-Za-z]{3} \d{2,4}", text):
+        try:
+            return _aware(parsedate_to_datetime(text))
+        except (TypeError, ValueError):
+            pass
+    if not (_YEAR.search(text) or _NUMERIC_DATE.search(text)):
+        return None
+    return _parse_free(text, strict=True)
+
+
+def parse_date_line(line: str) -> datetime | None:
+    """The date of a line that is a full date and nothing else (day, month and year), or None."""
+    text = _LINE_PREFIX.sub("", line.strip()).strip(" .,|—–-")
+    if not text or len(text) > 48 or not _YEAR.search(text):
+        return None
+    if not (_MONTH.search(text) or _NUMERIC_DATE.search(text)):
+        return None
+    words = re.findall(r"[A-Za-z][A-Za-z.]*", text)
+    if any(not _DATE_WORDS.match(w.rstrip(".")) for w in words):
+        return None
+    iso = parse_datetime(text) if _NUMERIC_DATE.fullmatch(text) else None
+    return iso or _parse_free(text, strict=True)

@@ -1,0 +1,258 @@
+"""Text normalisation: Unicode, whitespace, paragraphs, header lines and boilerplate.
+
+:func:`clean_text` turns the body text that a reader found into the text an article stores:
+
+* Unicode NFC, invisible characters dropped, every kind of space made a plain space; curly quotes and
+  dashes are kept as they are (quotes matter when sources are compared);
+* header lines read as metadata and taken out of the body: a title line, a date line ("November 30,
+  2023"), a byline ("By Jane Doe");
+* boilerplate lines removed and recorded with the reason: photo credits ("Alex Brandon | AFP | Getty
+  Images") and the caption just above one, reading times ("2 min read"), the headline repeated in the
+  body, share / subscribe / advertisement lines;
+* paragraphs: lines hard-wrapped inside a paragraph are joined; paragraphs are separated by one
+  blank line.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from newsfold import dates
+
+__all__ = ["Cleaned", "clean_text", "fold"]
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_TERMINAL = re.compile(r"[.!?…:;]['\"”’)\]]*$")
+
+_CREDIT_WORDS = (
+    r"getty images|afp|reuters|associated press|ap photo|shutterstock|epa|efe|anadolu|"
+    r"xinhua|bloomberg|stock images|pool|photograph|photo|image|handout|via|credit|file"
+)
+_CREDIT_PIPES = re.compile(r"^[^|.!?]{2,60}(?:\s*\|\s*[^|.!?]{2,60}){1,4}$")
+_CREDIT_WORD = re.compile(rf"\b(?:{_CREDIT_WORDS})\b", re.IGNORECASE)
+_CREDIT_PREFIX = re.compile(
+    r"^(?:\(?(?:photo|image|photograph|picture|credit|file photo|illustration)s?\s*(?:by|:|/|credit)"
+    r"|photo credit|image source|\(?photo by)\b",
+    re.IGNORECASE,
+)
+# A caption that ends with its credit in brackets: "Blinken leaves for Cairo [Getty]".
+_BRACKET_CREDIT = re.compile(
+    r"[\[(](?:getty(?: images)?|afp|reuters|ap|epa|anadolu|file photo|file|pool)"
+    r"(?:\s*/\s*[\w .-]+)?[\])]$",
+    re.IGNORECASE,
+)
+_READING_TIME = re.compile(
+    r"^(?:(?:estimated\s+)?reading time:?\s*)?\d+\s*(?:-\s*\d+\s*)?(?:min|mins|minutes?)\b"
+    r"(?:\s+read)?\.?$|^reading time:?\s*\d+",
+    re.IGNORECASE,
+)
+_SOCIAL = re.compile(
+    r"^(?:share(?: this| on| via| the| article| story)?\b|tweet\b|email this\b|print this\b|"
+    r"subscribe\b|sign up\b|follow us\b|follow (?:@|\w+ on)|click here\b|advertisement\b|"
+    r"advertising\b|sponsored\b|read more\b|read also\b|read next\b|related(?: articles?| stories)?:?$|"
+    r"recommended(?: for you)?:?$|most read:?$|listen to this article\b|download (?:our|the) app\b|"
+    r"copyright\b|©|\(c\) \d{4}|all rights reserved\b|skip to (?:main )?content\b|"
+    r"join (?:our|the) (?:newsletter|mailing list)\b|get (?:our|the) newsletter\b|"
+    r"comments?(?: \(\d+\))?:?$|leave a comment\b)",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(
+    r"^[Bb][Yy]:?\s+((?:[A-Z][\w.'’-]*|de|van|von|der|la|le|del|da|bin|al|and|&)"
+    r"(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|der|la|le|del|da|bin|al|and|&|,)){0,7})"
+    r"\s*(?:[,|—–-]\s*.{0,60})?$",
+)
+_MD_HEADING = re.compile(r"^#{1,6}\s+")
+
+
+@dataclass(slots=True)
+class Cleaned:
+    """The result of :func:`clean_text`."""
+
+    text: str
+    title: str | None = None
+    published: datetime | None = None
+    author: str | None = None
+    removed: list[dict[str, str]] = field(default_factory=list)
+
+
+def fold(line: str) -> str:
+    """A line folded for comparison: case, quotes and spacing ignored."""
+    return " ".join(re.sub(r"[\"'“”‘’]", "", line).casefold().split())
+
+
+def _normalise_line(line: str) -> str:
+    return _SPACES.sub(" ", line).strip()
+
+
+def _is_credit(line: str) -> bool:
+    if len(line) > 160:
+        return False
+    if _CREDIT_PREFIX.match(line):
+        return True
+    return bool(_CREDIT_PIPES.match(line) and _CREDIT_WORD.search(line))
+
+
+def _boilerplate_reason(line: str, title_key: str | None) -> str | None:
+    if title_key is not None and fold(line) == title_key:
+        return "repeated headline"
+    if len(line) > 200:
+        return None
+    if _is_credit(line):
+        return "photo credit"
+    if _BRACKET_CREDIT.search(line):
+        return "photo caption"
+    if _READING_TIME.match(line):
+        return "reading time"
+    if len(line) <= 120 and _SOCIAL.match(line):
+        return "share, subscribe or site line"
+    return None
+
+
+def _looks_like_title(line: str, gap_after: int, usual_gap: int) -> bool:
+    words = line.split()
+    if not words or len(words) > 30 or len(line) > 200:
+        return False
+    if _BYLINE.match(line):
+        return False
+    if not _TERMINAL.search(line) or line.rstrip("'\"”’").endswith(("?", "!")):
+        return True
+    # A sentence-like first line is a title only when set off by a wider gap than paragraphs are.
+    return line.endswith(".") and line.count(". ") == 0 and gap_after > usual_gap
+
+
+def _blocks(lines: list[str]) -> list[tuple[list[str], int]]:
+    """Split lines into blocks separated by blank lines, each with the blank count after it."""
+    blocks: list[tuple[list[str], int]] = []
+    current: list[str] = []
+    gap = 0
+    for line in lines:
+        if line:
+            if current and gap:
+                blocks.append((current, gap))
+                current = []
+            current.append(line)
+            gap = 0
+        else:
+            gap += 1
+    if current:
+        blocks.append((current, gap))
+    return blocks
+
+
+def _join_wrapped(lines: list[str]) -> list[str]:
+    """Join lines of one block that were hard-wrapped inside a paragraph."""
+    paragraphs: list[str] = []
+    for line in lines:
+        if paragraphs:
+            prev = paragraphs[-1]
+            wrapped = not _TERMINAL.search(prev) and (line[0].islower() or prev.endswith((",", "-")))
+            if wrapped:
+                sep = "" if prev.endswith("-") and line[0].islower() else " "
+                paragraphs[-1] = prev + sep + line
+                continue
+        paragraphs.append(line)
+    return paragraphs
+
+
+def clean_text(text: str, *, title: str | None = None, markdown: bool = False) -> Cleaned:
+    """Normalise an article's body text; see the module docstring for what is done.
+
+    ``title`` is the title a reader already knows (from HTML or a JSON field): then no line is
+    taken as title, and a line repeating it is removed. With ``markdown`` heading marks, emphasis and
+    links are reduced to their text.
+    """
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").replace("\v", "\n")
+    lines = [_normalise_line(line) for line in text.split("\n")]
+    if markdown:
+        lines = [_strip_markdown(line) for line in lines]
+
+    out = Cleaned(text="")
+    blocks = _blocks(lines)
+    gaps = sorted(gap for _, gap in blocks[:-1]) or [1]
+    usual_gap = gaps[len(gaps) // 2]
+
+    # Header: up to a few leading lines that are a title, a date line or a byline.
+    flat: list[tuple[str, int]] = []  # (line, blank lines after it)
+    for block, gap in blocks:
+        flat.extend((line, 0) for line in block[:-1])
+        flat.append((block[-1], gap))
+    start = 0
+    for line, gap in flat[:6]:
+        if out.published is None and len(line) <= 40 and (when := dates.parse_date_line(line)):
+            out.published = when
+            out.removed.append({"line": line, "reason": "date line"})
+        elif out.author is None and (m := _BYLINE.match(line)):
+            out.author = m.group(1).strip(" ,&")
+            out.removed.append({"line": line, "reason": "byline"})
+        elif (
+            title is None
+            and out.title is None
+            and start + 1 < len(flat)
+            and _looks_like_title(line, gap, usual_gap)
+        ):
+            out.title = line
+            out.removed.append({"line": line, "reason": "title"})
+        else:
+            break
+        start += 1
+
+    title_key = fold(title or out.title or "") or None
+    body_blocks: list[list[str]] = []
+    consumed = 0
+    for block, _gap in blocks:
+        keep: list[str] = []
+        for line in block:
+            consumed += 1
+            if consumed <= start:
+                continue
+            # A title given from outside may be the body's own first line (a lead sentence that
+            # became the title): keep that line, drop only later repeats.
+            first_line = consumed == start + 1 and title is not None
+            reason = _boilerplate_reason(line, None if first_line else title_key)
+            if reason is None:
+                keep.append(line)
+                continue
+            if reason == "photo credit":
+                _drop_caption(keep, body_blocks, out.removed)
+            out.removed.append({"line": line, "reason": reason})
+        if keep:
+            body_blocks.append(keep)
+
+    paragraphs = [p for block in body_blocks for p in _join_wrapped(block)]
+    out.text = "\n\n".join(paragraphs)
+    return out
+
+
+def _drop_caption(
+    keep: list[str], body_blocks: list[list[str]], removed: list[dict[str, str]]
+) -> None:
+    """Remove the photo caption standing just above a credit line (one short sentence)."""
+    holder = keep if keep else (body_blocks[-1] if body_blocks else None)
+    if not holder:
+        return
+    line = holder[-1]
+    if len(line.split()) <= 40 and line.count(". ") == 0 and _TERMINAL.search(line):
+        holder.pop()
+        if not holder and holder is not keep:
+            body_blocks.pop()
+        removed.append({"line": line, "reason": "photo caption"})
+
+
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_MD_EMPH = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
+
+
+def _strip_markdown(line: str) -> str:
+    line = _MD_IMAGE.sub("", line)
+    line = _MD_LINK.sub(r"\1", line)
+    line = _MD_EMPH.sub(r"\2", line)
+    line = _MD_HEADING.sub("", line)
+    if re.fullmatch(r"[-*_=]{3,}", line):
+        return ""
+    return line.strip()

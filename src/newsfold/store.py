@@ -1,0 +1,425 @@
+"""The embedded store: one SQLite file in WAL mode; the only module that writes SQL.
+
+The schema is versioned (``PRAGMA user_version``) and brought up to date by :data:`MIGRATIONS` when
+a store is opened; a database written by a newer newsfold is refused rather than damaged. Writers
+group their work in :meth:`Store.transaction` (ingest uses one per input file), so a run killed
+half-way leaves every file either fully stored or not at all. Readers are never blocked by a
+writer (WAL).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from newsfold.article import Article
+from newsfold.dates import parse_datetime, to_utc_iso
+
+if TYPE_CHECKING:
+    from newsfold.ingest import IngestReport
+    from newsfold.readers import ReadOptions
+
+__all__ = ["DEFAULT_DB", "MIGRATIONS", "SearchHit", "Store", "StoreError", "default_db_path"]
+
+DEFAULT_DB = "newsfold.db"
+AddStatus = Literal["added", "present", "conflict"]
+
+
+class StoreError(Exception):
+    """The store cannot be opened or used (not a database, too new, locked too long)."""
+
+
+def default_db_path() -> Path:
+    """``$NEWSFOLD_DB`` when set, else ``newsfold.db`` in the working directory."""
+    return Path(os.environ.get("NEWSFOLD_DB") or DEFAULT_DB)
+
+
+# --------------------------------------------------------------------------- schema
+
+_V1 = """
+CREATE TABLE articles (
+    seq           INTEGER PRIMARY KEY,
+    id            TEXT NOT NULL UNIQUE,
+    content_hash  TEXT NOT NULL,
+    title         TEXT,
+    text          TEXT NOT NULL,
+    source        TEXT,
+    url           TEXT,
+    published     TEXT,            -- ISO 8601 with the zone it was given in
+    published_utc TEXT,            -- the same instant in UTC: sorts and filters
+    language      TEXT,
+    author        TEXT,
+    spans         TEXT NOT NULL,   -- JSON [[start, end], ...] sentence offsets into text
+    boilerplate   TEXT NOT NULL DEFAULT '[]',
+    extra         TEXT NOT NULL DEFAULT '{}',
+    origin        TEXT,
+    ingested_at   TEXT NOT NULL
+);
+CREATE INDEX articles_source ON articles(source);
+CREATE INDEX articles_published ON articles(published_utc);
+CREATE INDEX articles_language ON articles(language);
+CREATE INDEX articles_hash ON articles(content_hash);
+"""
+
+_V2 = """
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    title, text, content='articles', content_rowid='seq', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.seq, new.title, new.text);
+END;
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text)
+    VALUES ('delete', old.seq, old.title, old.text);
+END;
+CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text)
+    VALUES ('delete', old.seq, old.title, old.text);
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.seq, new.title, new.text);
+END;
+INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
+"""
+
+#: Schema migrations in order: migration ``i`` brings a store from version ``i`` to ``i + 1``.
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+
+
+def migrate(conn: sqlite3.Connection, migrations: Sequence[str] = MIGRATIONS) -> int:
+    """Apply the migrations a store lacks, each in its own transaction; return the version."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > len(migrations):
+        raise StoreError(
+            f"the store has schema version {version}, newer than this newsfold knows "
+            f"({len(migrations)}): upgrade newsfold"
+        )
+    for target in range(version + 1, len(migrations) + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # executescript would commit on its own; run statement by statement instead.
+            for statement in _statements(migrations[target - 1]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {target}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return len(migrations)
+
+
+def _statements(script: str) -> Iterator[str]:
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += re.sub(r"--.*$", "", line)
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                yield buffer.strip()
+            buffer = ""
+    if buffer.strip():
+        yield buffer.strip()
+
+
+# --------------------------------------------------------------------------- store
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One full-text search result: the article, a highlighted snippet and the BM25 rank."""
+
+    article: Article
+    snippet: str
+    rank: float
+
+
+_COLUMNS = (
+    "id, content_hash, title, text, source, url, published, published_utc, language, author, "
+    "spans, boilerplate, extra, origin, ingested_at"
+)
+
+
+class Store:
+    """A newsfold store: articles and (in later stages) what is learned about them.
+
+    Open with :func:`newsfold.open` or ``Store(path)``; use as a context manager to close it.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        self.path = Path(path) if path is not None else default_db_path()
+        if self.path.is_dir():
+            raise StoreError(f"{self.path}: is a directory, not a database file")
+        try:
+            self._conn = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
+            self._conn.execute("PRAGMA journal_mode = WAL")
+            self._conn.execute("PRAGMA synchronous = NORMAL")
+            self._conn.execute("PRAGMA foreign_keys = ON")
+            self.schema_version = migrate(self._conn)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: cannot open as a newsfold store ({exc})") from exc
+        self._in_transaction = False
+
+    # -- life cycle
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All writes inside are stored together or not at all."""
+        if self._in_transaction:
+            yield
+            return
+        self._conn.execute("BEGIN IMMEDIATE")
+        self._in_transaction = True
+        try:
+            yield
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        else:
+            self._conn.execute("COMMIT")
+        finally:
+            self._in_transaction = False
+
+    def integrity_check(self) -> str:
+        """SQLite's integrity check of the file and of the full-text index: ``"ok"`` or errors."""
+        result = self._conn.execute("PRAGMA integrity_check").fetchall()
+        message = "; ".join(row[0] for row in result)
+        if message == "ok":
+            try:
+                self._conn.execute(
+                    "INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)"
+                )
+            except sqlite3.DatabaseError as exc:
+                return f"full-text index: {exc}"
+        return message
+
+    # -- writing
+    def add(self, article: Article) -> AddStatus:
+        """Store ``article``: ``added``; ``present`` when stored already (same id and text);
+        ``conflict`` when another article holds the id (nothing is changed then)."""
+        with self.transaction():
+            cur = self._conn.execute(
+                f"INSERT OR IGNORE INTO articles ({_COLUMNS}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                _row_of(article),
+            )
+            if cur.rowcount == 1:
+                return "added"
+            row = self._conn.execute(
+                "SELECT content_hash FROM articles WHERE id = ?", (article.id,)
+            ).fetchone()
+        return "present" if row and row[0] == article.content_hash else "conflict"
+
+    # -- reading
+    def get(self, article_id: str) -> Article | None:
+        row = self._conn.execute(
+            f"SELECT {_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        if row is None:
+            row = self._conn.execute(
+                f"SELECT {_COLUMNS} FROM articles WHERE id LIKE ? ESCAPE '\\' LIMIT 2",
+                (_like_prefix(article_id),),
+            ).fetchall()
+            row = row[0] if len(row) == 1 else None
+        return _article_of(row) if row else None
+
+    def articles(
+        self,
+        *,
+        source: str | None = None,
+        language: str | None = None,
+        since: datetime | str | None = None,
+        until: datetime | str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> Iterator[Article]:
+        """Stored articles, oldest first (undated last), filtered; streamed, not loaded at once."""
+        where, params = _filters(source, language, since, until)
+        sql = (
+            f"SELECT {_COLUMNS} FROM articles{where} "
+            "ORDER BY published_utc IS NULL, published_utc, seq LIMIT ? OFFSET ?"
+        )
+        params += [-1 if limit is None else limit, offset]
+        for row in self._conn.execute(sql, params):
+            yield _article_of(row)
+
+    def count(
+        self,
+        *,
+        source: str | None = None,
+        language: str | None = None,
+        since: datetime | str | None = None,
+        until: datetime | str | None = None,
+    ) -> int:
+        where, params = _filters(source, language, since, until)
+        return int(self._conn.execute(f"SELECT count(*) FROM articles{where}", params).fetchone()[0])
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __contains__(self, article_id: object) -> bool:
+        row = self._conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row is not None
+
+    def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
+        """Full-text search (SQLite FTS5, BM25 ranking) over titles and texts.
+
+        Plain words must all occur ("ceasefire Egypt"); FTS5 syntax (``"exact phrase"``, ``OR``,
+        ``NOT``, ``prefix*``) is honoured when the query uses it correctly.
+        """
+        if not query.strip():
+            return []
+        sql = (
+            f"SELECT {', '.join('a.' + c.strip() for c in _COLUMNS.split(','))}, "
+            "snippet(articles_fts, 1, '«', '»', ' … ', 16), bm25(articles_fts, 5.0, 1.0) AS r "
+            "FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
+            "WHERE articles_fts MATCH ? ORDER BY r LIMIT ?"
+        )
+        try:
+            rows = self._conn.execute(sql, (query, limit)).fetchall()
+        except sqlite3.OperationalError:
+            rows = self._conn.execute(sql, (_quote_terms(query), limit)).fetchall()
+        return [SearchHit(_article_of(row[:-2]), row[-2], float(row[-1])) for row in rows]
+
+    def stats(self) -> dict[str, Any]:
+        """Counts: articles, by source and by language, and the span of publication dates."""
+        total, first, last = self._conn.execute(
+            "SELECT count(*), min(published_utc), max(published_utc) FROM articles"
+        ).fetchone()
+
+        def grouped(column: str) -> dict[str, int]:
+            rows = self._conn.execute(
+                f"SELECT coalesce({column}, '?'), count(*) FROM articles GROUP BY 1 "
+                "ORDER BY 2 DESC, 1"
+            )
+            return {str(k): int(n) for k, n in rows}
+
+        return {
+            "articles": int(total),
+            "sources": grouped("source"),
+            "languages": grouped("language"),
+            "first_published": first,
+            "last_published": last,
+            "schema_version": self.schema_version,
+        }
+
+    # -- ingest (the pipeline lives in newsfold.ingest)
+    def ingest(
+        self,
+        paths: Sequence[str | os.PathLike[str]],
+        options: ReadOptions | None = None,
+        *,
+        fmt: str | None = None,
+        include: Sequence[str] = (),
+        exclude: Sequence[str] = (),
+        on_progress: Callable[[str, int], None] | None = None,
+    ) -> IngestReport:
+        """Read ``paths`` (files, folders, ``-`` for standard input) into the store."""
+        from newsfold.ingest import ingest
+
+        return ingest(
+            self,
+            paths,
+            options,
+            fmt=fmt,
+            include=include,
+            exclude=exclude,
+            on_progress=on_progress,
+        )
+
+
+# --------------------------------------------------------------------------- rows
+
+
+def _row_of(a: Article) -> tuple[Any, ...]:
+    return (
+        a.id,
+        a.content_hash,
+        a.title,
+        a.text,
+        a.source,
+        a.url,
+        a.published.isoformat() if a.published else None,
+        to_utc_iso(a.published) if a.published else None,
+        a.language,
+        a.author,
+        json.dumps(a.spans, separators=(",", ":")),
+        json.dumps(a.boilerplate, ensure_ascii=False),
+        json.dumps(a.extra, ensure_ascii=False, default=str),
+        a.origin,
+        datetime.now(UTC).isoformat(timespec="seconds"),
+    )
+
+
+def _article_of(row: Sequence[Any]) -> Article:
+    (aid, _hash, title, text, source, url, published, _utc, language, author) = row[:10]
+    spans, boilerplate, extra, origin = row[10:14]
+    return Article(
+        id=aid,
+        text=text,
+        title=title,
+        source=source,
+        url=url,
+        published=datetime.fromisoformat(published) if published else None,
+        language=language,
+        author=author,
+        spans=[(s, e) for s, e in json.loads(spans)],
+        boilerplate=json.loads(boilerplate),
+        extra=json.loads(extra),
+        origin=origin,
+    )
+
+
+def _bound(value: datetime | str | None, *, end: bool) -> str | None:
+    if value is None:
+        return None
+    when = parse_datetime(value)
+    if when is None:
+        raise ValueError(f"not a date: {value!r}")
+    if end and isinstance(value, str) and len(value.strip()) == 10:
+        when = when.replace(hour=23, minute=59, second=59, microsecond=999999)
+    return to_utc_iso(when)
+
+
+def _filters(
+    source: str | None,
+    language: str | None,
+    since: datetime | str | None,
+    until: datetime | str | None,
+) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if source:
+        clauses.append("source = ? COLLATE NOCASE")
+        params.append(source)
+    if language:
+        clauses.append("language = ?")
+        params.append(language.lower())
+    if (lo := _bound(since, end=False)) is not None:
+        clauses.append("published_utc >= ?")
+        params.append(lo)
+    if (hi := _bound(until, end=True)) is not None:
+        clauses.append("published_utc <= ?")
+        params.append(hi)
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def _quote_terms(query: str) -> str:
+    terms = re.findall(r"\w[\w'’-]*", query)
+    return " ".join('"' + t.replace('"', "") + '"' for t in terms) or '""'
+
+
+def _like_prefix(prefix: str) -> str:
+    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
