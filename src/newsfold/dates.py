@@ -22,7 +22,13 @@ __all__ = ["parse_date_line", "parse_datetime", "to_utc_iso"]
 
 _MONTHS = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|"
+    # French, Spanish, Portuguese, Italian, German month names for date lines of foreign articles
+    r"janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|"
+    r"novembre|décembre|decembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|"
+    r"septiembre|setiembre|octubre|noviembre|diciembre|janeiro|fevereiro|março|maio|junho|"
+    r"julho|setembro|outubro|novembro|dezembro|gennaio|febbraio|aprile|maggio|giugno|luglio|"
+    r"settembre|ottobre|dicembre|januar|februar|märz|juni|juli|oktober|dezember"
 )
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _MONTH = re.compile(rf"\b(?:{_MONTHS})\.?\b", re.IGNORECASE)
@@ -34,7 +40,8 @@ _LINE_PREFIX = re.compile(
 # Words allowed on a date line beside the date itself.
 _DATE_WORDS = re.compile(
     rf"^(?:{_MONTHS}|mon|tue|wed|thu|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|"
-    r"saturday|sunday|at|am|pm|a\.m|p\.m|gmt|utc|bst|cet|cest|est|edt|pst|pdt|et|pt|z|the|of)$",
+    r"saturday|sunday|at|am|pm|a\.m|p\.m|gmt|utc|bst|cet|cest|est|edt|pst|pdt|et|pt|z|the|of|"
+    r"de|del|le|h|um|uhr|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)$",
     re.IGNORECASE,
 )
 _MIN_TS, _MAX_TS = 0, 4_102_444_800  # 1970 .. 2100

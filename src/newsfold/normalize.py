@@ -57,13 +57,18 @@ _SOCIAL = re.compile(
     r"recommended(?: for you)?:?$|most read:?$|listen to this article\b|download (?:our|the) app\b|"
     r"copyright\b|©|\(c\) \d{4}|all rights reserved\b|skip to (?:main )?content\b|"
     r"join (?:our|the) (?:newsletter|mailing list)\b|get (?:our|the) newsletter\b|"
-    r"comments?(?: \(\d+\))?:?$|leave a comment\b)",
+    r"comments?(?: \(\d+\))?:?$|leave a comment\b|"
+    r"\((?:additional )?(?:reporting|writing|editing|compiled) by\b.*\)$)",
     re.IGNORECASE,
 )
+_NAME_WORD = (
+    r"[A-Z][\w.'’-]*|de|van|von|der|la|le|del|da|dos|bin|al|and|et|y|und|e|&|staff|reporters?|"
+    r"correspondents?|writers?|editors?|desk|in|with"
+)
+# "By Jane Doe", "Par Claire Dubreuil", "Von Hans Weber", "Por Ana Ruiz", "Di Marco Rossi".
 _BYLINE = re.compile(
-    r"^[Bb][Yy]:?\s+((?:[A-Z][\w.'’-]*|de|van|von|der|la|le|del|da|bin|al|and|&)"
-    r"(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|der|la|le|del|da|bin|al|and|&|,)){0,7})"
-    r"\s*(?:[,|—–-]\s*.{0,60})?$",
+    rf"^(?:[Bb][Yy]|[Pp]ar|[Vv]on|[Pp]or|[Dd]i|[Dd]oor|[Aa]v):?\s+((?:{_NAME_WORD})"
+    rf"(?:\s+(?:{_NAME_WORD}|,)){{0,7}})\s*(?:[,|—–-]\s*.{{0,60}})?$",
 )
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
 
@@ -182,8 +187,10 @@ def clean_text(text: str, *, title: str | None = None, markdown: bool = False) -
         flat.extend((line, 0) for line in block[:-1])
         flat.append((block[-1], gap))
     start = 0
-    for line, gap in flat[:6]:
-        if out.published is None and len(line) <= 40 and (when := dates.parse_date_line(line)):
+    for line, gap in flat[:8]:
+        if (reason := _boilerplate_reason(line, None)) is not None:
+            out.removed.append({"line": line, "reason": reason})
+        elif out.published is None and len(line) <= 48 and (when := dates.parse_date_line(line)):
             out.published = when
             out.removed.append({"line": line, "reason": "date line"})
         elif out.author is None and (m := _BYLINE.match(line)):

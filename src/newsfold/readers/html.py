@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
+from newsfold.normalize import fold
 from newsfold.readers.base import Input, Problem, Raw, ReadOptions, Reader, decode_bytes
 
 __all__ = ["HtmlReader", "extract_html", "fragment_text"]
@@ -23,6 +24,14 @@ _HTML_START = re.compile(
 _META_CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?\s*([A-Za-z0-9_:.-]+)", re.IGNORECASE)
 _BLOCKS = frozenset(
     "p div br li h1 h2 h3 h4 h5 h6 blockquote pre tr section article header footer figcaption".split()
+)
+
+
+#: Fewer words than this is a page without an article (a section front, an error page).
+MIN_WORDS = 25
+_ERROR_PAGE = re.compile(
+    r"\b(?:404|page not found|not found|access denied|forbidden|subscribe to continue)\b",
+    re.IGNORECASE,
 )
 
 
@@ -45,7 +54,13 @@ def extract_html(html: str, url: str | None = None) -> dict[str, Any] | None:
     )
     if doc is None or not (doc.text or "").strip():
         return None
-    fields: dict[str, Any] = {"text": doc.text, "title": doc.title}
+    text = doc.text.strip()
+    lines = text.split("\n")
+    if doc.title and len(lines) > 1 and fold(lines[0]) == fold(doc.title):
+        text = "\n".join(lines[1:])  # the headline repeated as the body's first line
+    if len(text.split()) < MIN_WORDS or _ERROR_PAGE.search(doc.title or ""):
+        return None
+    fields: dict[str, Any] = {"text": text, "title": doc.title}
     page_url = doc.url or url
     if page_url and page_url.startswith(("http://", "https://")):
         fields["url"] = page_url
