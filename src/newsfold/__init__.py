@@ -34,6 +34,6 @@ __all__ = [
 __version__ = "0.1.0"
 
 
-def open(path: str | os.PathLike[str] | None = None) -> Store:  # noqa: A001 - mirrors io.open
+def open(path: str | os.PathLike[str] | None = None) -> Store:
     """Open (or create) the store at ``path`` (default: ``$NEWSFOLD_DB`` or ``newsfold.db``)."""
     return Store(path)

@@ -1,10 +1,14 @@
 """Article and Sentence: the one container that owns an article's text, and views onto it.
 
-An :class:`Article` owns its normalised text; a :class:`Sentence` is a view (start and end character
-offsets) into that text, so every later judgment (an aligned pair, a quote, a number) can point back to
-the exact characters it came from. Articles are built from raw reader output by :func:`build_article`,
-which normalises the text, strips boilerplate (keeping a record of what was removed), detects the
-language when absent, splits sentences and derives a stable id.
+An :class:`Article` owns its normalised text; a :class:`Sentence` is a view (start and end
+character offsets) into that text, so every later judgment (an aligned pair, a quote, a number) can
+point back to the exact characters it came from. Articles are built from raw reader output by
+:func:`build_article`, which normalises the text, strips boilerplate (keeping a record of what
+was removed), detects the language when absent, splits sentences and derives a stable id.
+
+Ids: a record's own ``id`` is kept when it has one (users script against their ids); otherwise the
+id is 16 hex digits of a SHA-256 over the case- and space-folded text and the outlet, so
+re-ingesting the same article gives the same id.
 """
 
 from __future__ import annotations
@@ -124,7 +128,7 @@ def article_id(text: str, source: str | None) -> str:
 
 
 def source_from_url(url: str | None) -> str | None:
-    """The outlet named by a URL: its host without ``www.`` (``https://www.x.com/a`` → ``x.com``)."""
+    """The outlet a URL names: its host without ``www.`` (``https://www.x.com/a`` → ``x.com``)."""
     if not url:
         return None
     try:
@@ -174,7 +178,8 @@ def build_article(
     text_in = raw.get("text")
     if text_in is None or (isinstance(text_in, str) and not text_in.strip()):
         raise ArticleError(
-            "no text: the 'text' field is missing or empty (map another field with --field text=NAME)"
+            "no text: the 'text' field is missing or empty "
+            "(map another field with --field text=NAME)"
         )
     if not isinstance(text_in, str):
         raise ArticleError(f"'text' must be a string, not {type(text_in).__name__}")

@@ -307,7 +307,9 @@ def articles(
             return
         shown = limit if limit is not None else 100
         total = store.count(**filters)
-        table = Table(title=f"{total} article(s) in {escape(str(store.path))}", title_justify="left")
+        table = Table(
+            title=f"{total} article(s) in {escape(str(store.path))}", title_justify="left"
+        )
         for column in ("id", "published", "source", "lang", "sentences", "title"):
             table.add_column(column, no_wrap=column != "title", overflow="ellipsis")
         for a in store.articles(**filters, limit=shown):

@@ -21,11 +21,12 @@ from typing import TYPE_CHECKING, Any
 
 from newsfold.article import Article, ArticleError, build_article
 from newsfold.readers import (
+    STREAM_ERRORS,
     Input,
     Problem,
     Raw,
-    ReadOptions,
     ReaderError,
+    ReadOptions,
     get_reader,
     pick_reader,
 )
@@ -243,7 +244,7 @@ def ingest(
                 result.problems.append(Problem(result.name, str(exc)))
             except PermissionError:
                 result.problems.append(Problem(result.name, "permission denied"))
-            except (OSError, UnicodeError) as exc:
+            except (*STREAM_ERRORS, UnicodeError) as exc:
                 result.problems.append(Problem(result.name, f"cannot read: {exc}"))
             finally:
                 if spooled is not None:

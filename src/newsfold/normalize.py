@@ -2,13 +2,13 @@
 
 :func:`clean_text` turns the body text that a reader found into the text an article stores:
 
-* Unicode NFC, invisible characters dropped, every kind of space made a plain space; curly quotes and
-  dashes are kept as they are (quotes matter when sources are compared);
+* Unicode NFC, invisible characters dropped, every kind of space made a plain space; curly quotes
+  and dashes are kept as they are (quotes matter when sources are compared);
 * header lines read as metadata and taken out of the body: a title line, a date line ("November 30,
   2023"), a byline ("By Jane Doe");
 * boilerplate lines removed and recorded with the reason: photo credits ("Alex Brandon | AFP | Getty
-  Images") and the caption just above one, reading times ("2 min read"), the headline repeated in the
-  body, share / subscribe / advertisement lines;
+  Images") and the caption just above one, reading times ("2 min read"), the headline repeated in
+  the body, share / subscribe / advertisement lines;
 * paragraphs: lines hard-wrapped inside a paragraph are joined; paragraphs are separated by one
   blank line.
 """
@@ -35,7 +35,8 @@ _CREDIT_WORDS = (
 _CREDIT_PIPES = re.compile(r"^[^|.!?]{2,60}(?:\s*\|\s*[^|.!?]{2,60}){1,4}$")
 _CREDIT_WORD = re.compile(rf"\b(?:{_CREDIT_WORDS})\b", re.IGNORECASE)
 _CREDIT_PREFIX = re.compile(
-    r"^(?:\(?(?:photo|image|photograph|picture|credit|file photo|illustration)s?\s*(?:by|:|/|credit)"
+    r"^(?:\(?(?:photo|image|photograph|picture|credit|file photo|illustration)s?"
+    r"\s*(?:by|:|/|credit)"
     r"|photo credit|image source|\(?photo by)\b",
     re.IGNORECASE,
 )
@@ -53,7 +54,8 @@ _READING_TIME = re.compile(
 _SOCIAL = re.compile(
     r"^(?:share(?: this| on| via| the| article| story)?\b|tweet\b|email this\b|print this\b|"
     r"subscribe\b|sign up\b|follow us\b|follow (?:@|\w+ on)|click here\b|advertisement\b|"
-    r"advertising\b|sponsored\b|read more\b|read also\b|read next\b|related(?: articles?| stories)?:?$|"
+    r"advertising\b|sponsored\b|read more\b|read also\b|read next\b|see also:|more on this story|"
+    r"related(?: articles?| stories| coverage| content)?(?::|$)|"
     r"recommended(?: for you)?:?$|most read:?$|listen to this article\b|download (?:our|the) app\b|"
     r"copyright\b|©|\(c\) \d{4}|all rights reserved\b|skip to (?:main )?content\b|"
     r"join (?:our|the) (?:newsletter|mailing list)\b|get (?:our|the) newsletter\b|"
@@ -148,13 +150,20 @@ def _blocks(lines: list[str]) -> list[tuple[list[str], int]]:
     return blocks
 
 
+_WRAP_MIN = 50
+
+
 def _join_wrapped(lines: list[str]) -> list[str]:
     """Join lines of one block that were hard-wrapped inside a paragraph."""
     paragraphs: list[str] = []
     for line in lines:
         if paragraphs:
             prev = paragraphs[-1]
-            wrapped = not _TERMINAL.search(prev) and (line[0].islower() or prev.endswith((",", "-")))
+            # A line cut mid-sentence: no closing punctuation, and the next line goes on in
+            # lower case, or the line is as long as wrapped lines are (a heading is shorter).
+            wrapped = not _TERMINAL.search(prev) and (
+                line[0].islower() or prev.endswith((",", "-")) or len(prev) >= _WRAP_MIN
+            )
             if wrapped:
                 sep = "" if prev.endswith("-") and line[0].islower() else " "
                 paragraphs[-1] = prev + sep + line
@@ -167,8 +176,8 @@ def clean_text(text: str, *, title: str | None = None, markdown: bool = False) -
     """Normalise an article's body text; see the module docstring for what is done.
 
     ``title`` is the title a reader already knows (from HTML or a JSON field): then no line is
-    taken as title, and a line repeating it is removed. With ``markdown`` heading marks, emphasis and
-    links are reduced to their text.
+    taken as title, and a line repeating it is removed. With ``markdown`` heading marks, emphasis
+    and links are reduced to their text.
     """
     text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").replace("\v", "\n")
@@ -178,8 +187,9 @@ def clean_text(text: str, *, title: str | None = None, markdown: bool = False) -
 
     out = Cleaned(text="")
     blocks = _blocks(lines)
-    gaps = sorted(gap for _, gap in blocks[:-1]) or [1]
-    usual_gap = gaps[len(gaps) // 2]
+    # The usual gap between paragraphs, not counting the one after the first block (a title's).
+    gaps = sorted(gap for _, gap in blocks[1:-1]) or [1]
+    usual_gap = gaps[(len(gaps) - 1) // 2]
 
     # Header: up to a few leading lines that are a title, a date line or a byline.
     flat: list[tuple[str, int]] = []  # (line, blank lines after it)

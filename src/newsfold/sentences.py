@@ -1,8 +1,8 @@
 """Sentence splitting for news text, as character spans.
 
-A rule-based splitter tuned to news copy (fast: no model, ~1 µs a character): a line break always ends
-a sentence; inside a paragraph a sentence ends at ``.``, ``!``, ``?`` or ``…`` (with any closing quotes
-or brackets that follow) when the next word starts a sentence. It survives
+A rule-based splitter tuned to news copy (fast, no model): a line break always ends a sentence;
+inside a paragraph a sentence ends at ``.``, ``!``, ``?`` or ``…`` (with any closing quotes or
+brackets that follow) when the next word starts a sentence. It survives
 
 * abbreviations and titles: "Mr.", "Gen.", "Sen.", "St.", "No. 5", "Jan.", "approx.";
 * initials and initialisms: "J. R. Smith", "U.S. officials" (an initialism ends a sentence only
@@ -19,7 +19,7 @@ __all__ = ["split_sentences"]
 
 _TITLES = frozenset(
     "mr mrs ms mx dr prof gen lt col maj capt cpt sgt cmdr adm brig gov sen rep rev fr hon pres "
-    "supt insp det st sr jr mt ft gov atty amb messrs mme mlle sra sr ste".split()
+    "supt insp det st sr jr mt ft atty amb messrs mme mlle sra ste".split()
 )
 _ABBREVIATIONS = frozenset(
     "no nos nr vs v etc approx est ca cf al fig figs vol vols pp ed eds dept univ assn bros ave "
@@ -67,9 +67,8 @@ def _should_split(paragraph: str, m: re.Match[str]) -> bool:
     if key in _MAY_END or _INITIALISM.search(token + "."):
         return starts
     if key in _TITLES or key in _ABBREVIATIONS:
-        if key == "no" and not next_word[:1].isdigit():
-            return True
-        return False
+        # "No. 5" continues; a sentence-final "No." does not.
+        return key == "no" and not next_word[:1].isdigit()
     # A single capital letter is an initial ("John F. Kennedy"), unless a pronoun-like word follows.
     return not (len(token) == 1 and token.isupper()) or starts
 

@@ -264,7 +264,9 @@ class Store:
         until: datetime | str | None = None,
     ) -> int:
         where, params = _filters(source, language, since, until)
-        return int(self._conn.execute(f"SELECT count(*) FROM articles{where}", params).fetchone()[0])
+        return int(
+            self._conn.execute(f"SELECT count(*) FROM articles{where}", params).fetchone()[0]
+        )
 
     def __len__(self) -> int:
         return self.count()

@@ -9,12 +9,13 @@ Binary inputs (images, PDFs, archives) are refused with what they are.
 from __future__ import annotations
 
 from newsfold.readers.base import (
+    STREAM_ERRORS,
     Input,
     Problem,
     Raw,
-    ReadOptions,
     Reader,
     ReaderError,
+    ReadOptions,
     binary_kind,
 )
 from newsfold.readers.feed import FeedReader
@@ -25,6 +26,7 @@ from newsfold.readers.warc import WarcReader
 
 __all__ = [
     "READERS",
+    "STREAM_ERRORS",
     "Input",
     "Problem",
     "Raw",
@@ -37,7 +39,14 @@ __all__ = [
 
 READERS: dict[str, Reader] = {
     r.name: r
-    for r in (WarcReader(), FeedReader(), HtmlReader(), JsonLinesReader(), JsonReader(), TextReader())
+    for r in (
+        WarcReader(),
+        FeedReader(),
+        HtmlReader(),
+        JsonLinesReader(),
+        JsonReader(),
+        TextReader(),
+    )
 }
 
 

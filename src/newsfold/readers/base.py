@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import gzip
 import re
+import zlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, ClassVar
 
+#: What a damaged or truncated compressed stream raises while being read.
+STREAM_ERRORS = (EOFError, OSError, zlib.error)
+
 __all__ = [
+    "STREAM_ERRORS",
     "Input",
     "Problem",
     "Raw",
@@ -95,10 +100,10 @@ class Input:
             head = fh.read(HEAD_BYTES)
         compressed = head[:2] == b"\x1f\x8b"
         if compressed:
+            # Decompress only the head; a file cut short later is the reader's to report.
             try:
-                with gzip.open(path, "rb") as gz:
-                    head = gz.read(HEAD_BYTES)
-            except (OSError, EOFError) as exc:
+                head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, HEAD_BYTES)
+            except zlib.error as exc:
                 raise ReaderError(f"damaged gzip file ({exc})") from exc
         return cls(name or str(path), path, path.stat().st_size, head, compressed)
 
@@ -215,7 +220,8 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[: 4 * 1024 * 1024]).best()
-    if best is None or best.chaos > 0.25:
+    # A guess that recognises no language at all (coherence 0) is a guess at noise.
+    if best is None or best.chaos > 0.25 or best.coherence < 0.01:
         raise ReaderError(
             f"undecodable bytes: not UTF-8 ({utf8_error.reason} at byte {utf8_error.start}) "
             "and no other character encoding fits"

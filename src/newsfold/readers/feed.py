@@ -12,14 +12,26 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from newsfold.readers.base import Input, Problem, Raw, ReadOptions, Reader, ReaderError
+from newsfold.readers.base import Input, Problem, Raw, Reader, ReaderError, ReadOptions
 from newsfold.readers.html import fragment_text
 
 __all__ = ["FeedReader"]
 
 _FEED_ROOT = re.compile(r"<(?:rss|feed|rdf:RDF)\b", re.IGNORECASE)
 _ENTRY_KEYS = frozenset(
-    "title link id guid published updated created author summary content language".split()
+    [
+        "title",
+        "link",
+        "id",
+        "guid",
+        "published",
+        "updated",
+        "created",
+        "author",
+        "summary",
+        "content",
+        "language",
+    ]
 )
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from newsfold.normalize import fold
-from newsfold.readers.base import Input, Problem, Raw, ReadOptions, Reader, decode_bytes
+from newsfold.readers.base import Input, Problem, Raw, Reader, ReadOptions, decode_bytes
 
 __all__ = ["HtmlReader", "extract_html", "fragment_text"]
 
@@ -23,7 +23,26 @@ _HTML_START = re.compile(
 )
 _META_CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?\s*([A-Za-z0-9_:.-]+)", re.IGNORECASE)
 _BLOCKS = frozenset(
-    "p div br li h1 h2 h3 h4 h5 h6 blockquote pre tr section article header footer figcaption".split()
+    [
+        "p",
+        "div",
+        "br",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "tr",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "figcaption",
+    ]
 )
 
 

@@ -18,12 +18,13 @@ from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
 from newsfold.readers.base import (
+    STREAM_ERRORS,
     Input,
     Problem,
     Raw,
-    ReadOptions,
     Reader,
     ReaderError,
+    ReadOptions,
     decode_bytes,
 )
 
@@ -122,26 +123,36 @@ class JsonLinesReader(Reader):
 
     def read(self, inp: Input, options: ReadOptions) -> Iterator[Raw | Problem]:
         limit = options.max_record_bytes
+        lineno = 0
         with inp.open() as fh:
-            for lineno, line in enumerate(fh, start=1):
-                where = f"{inp.name}:{lineno}"
-                if len(line) > limit:
-                    yield Problem(where, f"line longer than the record limit ({limit} bytes)")
-                    continue
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line.decode("utf-8-sig" if lineno == 1 else "utf-8"))
-                except UnicodeDecodeError as exc:
-                    yield Problem(where, f"not UTF-8 ({exc.reason} at byte {exc.start})")
-                    continue
-                except json.JSONDecodeError as exc:
-                    yield Problem(where, f"malformed JSON: {exc.msg} (column {exc.colno})")
-                    continue
-                if not isinstance(record, dict):
-                    yield Problem(where, f"a line must be a JSON object, not {_kind(record)}")
-                    continue
-                yield Raw(map_record(record, options.field_map), where, inp.parent_name)
+            try:
+                for lineno, line in enumerate(fh, start=1):
+                    yield from self._line(inp, options, lineno, line, limit)
+            except STREAM_ERRORS as exc:
+                yield Problem(inp.name, f"damaged or truncated file after line {lineno} ({exc})")
+
+    @staticmethod
+    def _line(
+        inp: Input, options: ReadOptions, lineno: int, line: bytes, limit: int
+    ) -> Iterator[Raw | Problem]:
+        where = f"{inp.name}:{lineno}"
+        if len(line) > limit:
+            yield Problem(where, f"line longer than the record limit ({limit} bytes)")
+            return
+        if not line.strip():
+            return
+        try:
+            record = json.loads(line.decode("utf-8-sig" if lineno == 1 else "utf-8"))
+        except UnicodeDecodeError as exc:
+            yield Problem(where, f"not UTF-8 ({exc.reason} at byte {exc.start})")
+            return
+        except json.JSONDecodeError as exc:
+            yield Problem(where, f"malformed JSON: {exc.msg} (column {exc.colno})")
+            return
+        if not isinstance(record, dict):
+            yield Problem(where, f"a line must be a JSON object, not {_kind(record)}")
+            return
+        yield Raw(map_record(record, options.field_map), where, inp.parent_name)
 
 
 class JsonReader(Reader):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import ClassVar
 
-from newsfold.readers.base import Input, Problem, Raw, ReadOptions, Reader, decode_bytes
+from newsfold.readers.base import Input, Problem, Raw, Reader, ReadOptions, decode_bytes
 
 __all__ = ["TextReader"]
 

@@ -11,11 +11,12 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from newsfold.readers.base import (
+    STREAM_ERRORS,
     Input,
     Problem,
     Raw,
-    ReadOptions,
     Reader,
+    ReadOptions,
     decode_bytes,
 )
 from newsfold.readers.html import declared_charset, extract_html
@@ -54,18 +55,26 @@ class WarcReader(Reader):
                     if len(body) > options.max_record_bytes:
                         yield Problem(where, "record larger than the record limit")
                         continue
+                    if getattr(record.raw_stream, "limit", 0) > 0:
+                        # The record ends before its declared length: the archive was cut short.
+                        yield Problem(where, f"damaged web archive after {pages} pages: truncated")
+                        break
                     pages += 1
                     html = decode_bytes(body, _charset(ctype) or declared_charset(body))
                     fields = extract_html(html, url=uri or None)
                     if fields is None:
                         yield Problem(where, "no article text on this page: skipped", fatal=False)
                         continue
-                    fields.setdefault("url", uri)
+                    canonical = fields.get("url")
+                    if uri:
+                        fields["url"] = uri  # the address it was archived from
+                    if canonical and canonical != uri:
+                        fields["canonical_url"] = canonical
                     crawled = record.rec_headers.get_header("WARC-Date")
                     if crawled:
                         fields["crawled"] = crawled
                     yield Raw(fields, where, default_source=inp.parent_name)
-            except (ArchiveLoadFailed, OSError, EOFError) as exc:
+            except (ArchiveLoadFailed, *STREAM_ERRORS) as exc:
                 # Keep the pages read so far; report the damage.
                 yield Problem(inp.name, f"damaged web archive after {pages} pages: {exc}")
         if pages == 0:

@@ -1,0 +1,1 @@
+"""Benchmarks for newsfold: ``python -m bench`` runs them and writes ``bench/RESULTS.md``."""
