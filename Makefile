@@ -18,7 +18,8 @@ $(STAMP): pyproject.toml | $(BIN)/python
 demo: $(STAMP)
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/newsfold ingest demo/corpus --db $(DEMO_DB)
-	$(BIN)/newsfold articles --db $(DEMO_DB)
+	$(BIN)/newsfold stats --db $(DEMO_DB)
+	$(BIN)/newsfold articles --db $(DEMO_DB) --limit 12
 	@echo
 	@echo "Stored in $(DEMO_DB). Next, try:"
 	@echo "  $(BIN)/newsfold search \"Valmora warehouse\" --db $(DEMO_DB)"

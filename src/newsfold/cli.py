@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import (
@@ -40,8 +41,10 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
 )
-out = Console(soft_wrap=True)
-err = Console(stderr=True)
+# Piped output is not cut to 80 columns: tables stay readable in files and CI logs.
+_PIPED_WIDTH = None if sys.stdout.isatty() else 160
+out = Console(width=_PIPED_WIDTH)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 DbOption = Annotated[
     Path | None,
@@ -308,18 +311,22 @@ def articles(
         shown = limit if limit is not None else 100
         total = store.count(**filters)
         table = Table(
-            title=f"{total} article(s) in {escape(str(store.path))}", title_justify="left"
+            title=f"{total} article(s) in {escape(str(store.path))}",
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
         )
-        for column in ("id", "published", "source", "lang", "sentences", "title"):
-            table.add_column(column, no_wrap=column != "title", overflow="ellipsis")
+        table.add_column("id", no_wrap=True)
+        table.add_column("published", no_wrap=True)
+        table.add_column("source", no_wrap=True, max_width=22, overflow="ellipsis")
+        table.add_column("lang", no_wrap=True)
+        table.add_column("title", no_wrap=True, min_width=20, ratio=1, overflow="ellipsis")
         for a in store.articles(**filters, limit=shown):
             table.add_row(
                 a.id,
                 _date(a.published),
-                escape(_cut(a.source, 24)),
+                escape(a.source or "?"),
                 a.language or "?",
-                str(len(a.spans)),
-                escape(_cut(a.title, 90)),
+                escape(_cut(a.title, 120)),
             )
         out.print(table)
         if total > shown:
