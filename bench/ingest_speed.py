@@ -173,7 +173,15 @@ def measure(label: str, c: corpus.Corpus, db: Path, *, fresh: bool, limit_s: flo
     seconds, rss_kb, data = ingest(c.path, db, limit_s)
     problems = check(data, c.articles if fresh else 0, 0 if fresh else c.articles)
     return Measurement(
-        label, c.format, c.articles, c.bytes, seconds, rss_kb, db_bytes(db), fresh, problems
+        label=label,
+        fmt=c.format,
+        articles=c.articles,
+        input_bytes=c.bytes,
+        seconds=seconds,
+        rss_kb=rss_kb,
+        db_bytes=db_bytes(db),
+        fresh=fresh,
+        problems=problems,
     )
 
 

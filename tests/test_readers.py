@@ -282,6 +282,17 @@ def test_size_limit(store: Store, tmp_path: Path) -> None:
     assert len(store) == 0
 
 
+def test_200_mb_file_is_refused_without_reading_it(store: Store, tmp_path: Path) -> None:
+    big = tmp_path / "huge.txt"
+    with big.open("wb") as fh:
+        fh.write(b"A title\n\n" + b"A sentence of text. " * 5000)
+        fh.truncate(200 * 1024 * 1024)  # sparse: 200 MB on paper, nothing on disk
+    report = ingest(store, big)
+    (problem,) = report.failures
+    assert "file too large (200.0 MB" in problem.reason and "--max-size" in problem.reason
+    assert len(store) == 0
+
+
 def test_many_files(store: Store, tmp_path: Path) -> None:
     folder = tmp_path / "many"
     folder.mkdir()

@@ -428,10 +428,24 @@ def export(
     if fmt != "jsonl":
         raise typer.BadParameter("only 'jsonl' is supported", param_hint="--format")
     _checked_filters(since, until)
+    filters = {"source": source, "language": language, "since": since, "until": until}
     with _open(db) as store:
-        records = store.articles(source=source, language=language, since=since, until=until)
-        lines = (json.dumps(a.to_record(), ensure_ascii=False) + "\n" for a in records)
-        n = _write_lines(lines, output)
+        progress = Progress(
+            TextColumn("[bold]export"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            disable=quiet or output is None,
+            transient=True,
+        )
+        with progress:
+            task = progress.add_task("export", total=store.count(**filters))
+            lines = (
+                json.dumps(a.to_record(), ensure_ascii=False) + "\n"
+                for a in progress.track(store.articles(**filters), task_id=task)
+            )
+            n = _write_lines(lines, output)
     if output is not None and not quiet:
         err.print(f"Wrote {n} article(s) to {escape(str(output))}.")
 
