@@ -108,6 +108,57 @@ def parse_datetime(value: Any) -> datetime | None:
     return _parse_free(text, strict=True)
 
 
+_MONTH_NUMBERS: dict[str, int] = {}
+for _number, _names in enumerate(
+    (
+        "january jan janvier janv enero ene janeiro gennaio gen januar",
+        "february feb février fevrier févr fevr febrero fevereiro fev febbraio februar",
+        "march mar mars marzo março marco märz maerz",
+        "april apr avril abril aprile",
+        "may mai mayo maio maggio",
+        "june jun juin junio junho giugno juni",
+        "july jul juillet juil julio julho luglio lug juli",
+        "august aug août aout agosto ago",
+        "september sep sept septembre septiembre setiembre setembro set settembre",
+        "october oct octobre octubre outubro out ottobre ott oktober okt",
+        "november nov novembre noviembre novembro",
+        "december dec décembre decembre déc diciembre dic dezembro dez dicembre dezember",
+    ),
+    start=1,
+):
+    for _name in _names.split():
+        _MONTH_NUMBERS.setdefault(_name, _number)
+
+_M = r"(?P<{}>[^\W\d_]{{3,10}})\.?"
+_FAST_DATE = re.compile(
+    r"^(?:[^\W\d_]+,?\s+)?"  # a weekday
+    r"(?:" + _M.format("m1") + r"\s+(?P<d1>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{4})"
+    r"|(?P<d2>\d{1,2})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+)?" + _M.format("m2") + r",?\s+(?:de\s+)?"
+    r"(?P<y2>\d{4}))"
+    r"(?:,?\s+(?:at\s+|à\s+|um\s+)?(?P<h>\d{1,2})[:.h](?P<mi>\d{2})\s*(?P<ap>[ap]\.?m\.?)?)?"
+    r"(?:\s*(?:GMT|UTC|Z))?$",
+    re.IGNORECASE,
+)
+
+
+def _fast_date_line(text: str) -> datetime | None:
+    """The common date-line forms without dateparser ("March 3, 2026", "3 mars 2026 10:30")."""
+    m = _FAST_DATE.match(text)
+    if m is None:
+        return None
+    month = _MONTH_NUMBERS.get((m["m1"] or m["m2"]).lower())
+    if month is None:
+        return None
+    day, year = int(m["d1"] or m["d2"]), int(m["y1"] or m["y2"])
+    hour, minute = int(m["h"] or 0), int(m["mi"] or 0)
+    if m["ap"]:
+        hour = hour % 12 + (12 if m["ap"].lower().startswith("p") else 0)
+    try:
+        return datetime(year, month, day, hour, minute, tzinfo=UTC)
+    except ValueError:
+        return None
+
+
 def parse_date_line(line: str) -> datetime | None:
     """The date of a line that is a full date and nothing else (day, month and year), or None."""
     text = _LINE_PREFIX.sub("", line.strip()).strip(" .,|—–-")
@@ -118,5 +169,6 @@ def parse_date_line(line: str) -> datetime | None:
     words = re.findall(r"[A-Za-z][A-Za-z.]*", text)
     if any(not _DATE_WORDS.match(w.rstrip(".")) for w in words):
         return None
-    iso = parse_datetime(text) if _NUMERIC_DATE.fullmatch(text) else None
-    return iso or _parse_free(text, strict=True)
+    if _NUMERIC_DATE.fullmatch(text):
+        return parse_datetime(text)
+    return _fast_date_line(text) or _parse_free(text, strict=True)

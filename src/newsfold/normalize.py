@@ -24,7 +24,8 @@ from newsfold import dates
 
 __all__ = ["Cleaned", "clean_text", "fold"]
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_LINE_BREAKS = re.compile(r"\r\n|[\r\n\f\v\u2028\u2029\x85]")
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _TERMINAL = re.compile(r"[.!?…:;]['\"”’)\]]*$")
 
@@ -91,10 +92,6 @@ def fold(line: str) -> str:
     return " ".join(re.sub(r"[\"'“”‘’]", "", line).casefold().split())
 
 
-def _normalise_line(line: str) -> str:
-    return _SPACES.sub(" ", line).strip()
-
-
 def _is_credit(line: str) -> bool:
     if len(line) > 160:
         return False
@@ -104,7 +101,8 @@ def _is_credit(line: str) -> bool:
 
 
 def _boilerplate_reason(line: str, title_key: str | None) -> str | None:
-    if title_key is not None and fold(line) == title_key:
+    # Folding is the costly test: only lines about as long as the title can repeat it.
+    if title_key is not None and abs(len(line) - len(title_key)) <= 12 and fold(line) == title_key:
         return "repeated headline"
     if len(line) > 200:
         return None
@@ -179,9 +177,10 @@ def clean_text(text: str, *, title: str | None = None, markdown: bool = False) -
     taken as title, and a line repeating it is removed. With ``markdown`` heading marks, emphasis
     and links are reduced to their text.
     """
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").replace("\v", "\n")
-    lines = [_normalise_line(line) for line in text.split("\n")]
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    text = _INVISIBLE.sub("", _SPACES.sub(" ", text))
+    lines = [line.strip() for line in _LINE_BREAKS.split(text)]
     if markdown:
         lines = [_strip_markdown(line) for line in lines]
 

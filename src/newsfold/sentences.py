@@ -37,6 +37,7 @@ _CANDIDATE = re.compile(r"([.!?…]+)([\"'”’»)\]]*)(\s+)")
 _OPENERS = "\"'“‘«([-—–"
 _INITIALISM = re.compile(r"(?:[A-Za-z]\.){2,}$")
 _TOKEN_BEFORE = re.compile(r"([\w.'’-]*\w)$")
+_TOKEN_WINDOW = 40  # how far back the word before a full stop is looked for
 
 
 def _next_word(text: str, pos: int) -> str:
@@ -57,20 +58,25 @@ def _should_split(paragraph: str, m: re.Match[str]) -> bool:
     punct = m.group(1)
     if punct != "." or m.group(2):
         return True
-    before = _TOKEN_BEFORE.search(paragraph, 0, m.start(1))
+    end = m.start(1)
+    before = _TOKEN_BEFORE.search(paragraph, max(0, end - _TOKEN_WINDOW), end)
     if before is None:
         return True
     token = before.group(1)
     key = token.lower()
+    is_initial = len(token) == 1 and token.isupper()
+    may_end = key in _MAY_END or _INITIALISM.search(token + ".") is not None
+    if not (may_end or is_initial or key in _TITLES or key in _ABBREVIATIONS):
+        return True  # an ordinary word: the common case, decided without looking ahead
     next_word = _next_word(paragraph, m.end())
     starts = next_word.lower() in _STARTERS
-    if key in _MAY_END or _INITIALISM.search(token + "."):
+    if may_end:
         return starts
     if key in _TITLES or key in _ABBREVIATIONS:
         # "No. 5" continues; a sentence-final "No." does not.
         return key == "no" and not next_word[:1].isdigit()
     # A single capital letter is an initial ("John F. Kennedy"), unless a pronoun-like word follows.
-    return not (len(token) == 1 and token.isupper()) or starts
+    return starts
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
