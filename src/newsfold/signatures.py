@@ -1,0 +1,265 @@
+"""Lexical signatures: word shingles, one-permutation MinHash and LSH banding, all in numpy.
+
+Every step is vectorised over whole texts (and batches of texts); there is no Python loop over
+tokens or shingles:
+
+* **tokens** are runs of letters, digits or non-ASCII characters of the lower-cased text, cut by
+  ``bytes.split`` and hashed by ``zlib.crc32`` through ``map`` (C code, no bytecode per word);
+* **shingles** are runs of ``ngram`` consecutive tokens, each hashed to 64 bits, deduplicated;
+* **signatures** use one-permutation hashing (Li, Owen & Zhang 2012) with optimal densification
+  by rotation (Shrivastava & Li 2014): each shingle hash picks one of ``num_perm`` bins by its top bits and the bin
+  keeps the smallest remaining bits. Two signatures agree in a bin with probability equal to the
+  Jaccard similarity of the shingle sets, as with ``num_perm`` independent permutations, at the cost
+  of one hash per shingle instead of ``num_perm``;
+* **LSH** splits signatures into ``bands`` of ``rows`` bins; texts that agree on all rows of any band
+  are candidate pairs (:func:`candidate_pairs`).
+
+All hashing is seeded and independent of the process (no use of Python's salted ``hash``), so
+signatures are identical across runs, machines and engines.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = [
+    "MinHasher",
+    "batch_shingles",
+    "candidate_pairs",
+    "jaccard",
+    "shingle_hashes",
+    "token_hashes",
+]
+
+U64 = np.uint64
+_BASE = 0x100000001B3
+_EMPTY = np.uint32(0xFFFFFFFF)
+_POSITION_WEIGHTS = (np.arange(1, 65, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)) | np.uint64(
+    1
+)
+
+# Bytes that belong to words: ASCII letters and digits, and every byte of a multi-byte character.
+_WORD_BYTE = np.zeros(256, dtype=bool)
+_WORD_BYTE[ord("0") : ord("9") + 1] = True
+_WORD_BYTE[ord("a") : ord("z") + 1] = True
+_WORD_BYTE[128:] = True
+
+
+def _mix(x: NDArray[np.uint64]) -> NDArray[np.uint64]:
+    """The splitmix64 finaliser, elementwise: spreads every input bit over the output."""
+    with np.errstate(over="ignore"):
+        x = x ^ (x >> U64(30))
+        x = x * U64(0xBF58476D1CE4E5B9)
+        x = x ^ (x >> U64(27))
+        x = x * U64(0x94D049BB133111EB)
+        return x ^ (x >> U64(31))
+
+
+# Bytes that separate words: every ASCII byte but letters and digits (multi-byte characters are
+# always part of a word). Translating them to spaces lets ``bytes.split`` cut the words in C.
+_SEPARATORS = bytes(b for b in range(128) if not chr(b).isalnum())
+_TO_SPACE = bytes.maketrans(_SEPARATORS, b" " * len(_SEPARATORS))
+
+
+def token_hashes(text: str) -> NDArray[np.uint64]:
+    """64-bit hashes of the words of ``text`` (case-folded), in order.
+
+    Words are cut and hashed (CRC-32, then mixed to 64 bits) by C code called through ``map``:
+    no Python bytecode runs per word.
+    """
+    return _mix(_word_crcs(text).astype(U64))
+
+
+def _word_crcs(text: str) -> NDArray[np.uint32]:
+    words = text.lower().encode("utf-8").translate(_TO_SPACE).split()
+    return np.fromiter(map(zlib.crc32, words), dtype=np.uint32, count=len(words))
+
+
+def batch_shingles(
+    texts: Sequence[str], ngram: int = 5, *, distinct: bool = True
+) -> tuple[NDArray[np.int64], NDArray[np.uint64]]:
+    """The word ``ngram``-gram hashes of many texts at once, as ``(text index, hash)`` arrays.
+
+    A text with fewer than ``ngram`` words has one shingle (all its words); an empty text has none.
+    With ``distinct`` the pairs are deduplicated and sorted by text, then hash; MinHash does not
+    need that (a minimum ignores repeats), so signatures skip it.
+    """
+    n_texts = len(texts)
+    per_text = [_word_crcs(t) for t in texts]
+    counts = np.fromiter((a.size for a in per_text), dtype=np.int64, count=n_texts)
+    if counts.sum() == 0:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=U64)
+    tokens = _mix(np.concatenate(per_text).astype(U64))
+    doc = np.repeat(np.arange(n_texts, dtype=np.int64), counts)
+    total = tokens.size
+    # Full-width shingles: token i .. i+ngram-1, kept when all of them are in one text.
+    m = max(total - ngram + 1, 0)
+    with np.errstate(over="ignore"):
+        acc = tokens[:m].copy()
+        for i in range(1, ngram):  # a loop over the n-gram width, not over shingles
+            acc = acc * U64(_BASE) + tokens[i : i + m]
+    valid = doc[:m] == doc[ngram - 1 : ngram - 1 + m]
+    hashes, doc_of = acc[valid], doc[:m][valid]
+    # Texts with fewer words than ngram: one shingle of all their words.
+    short = np.flatnonzero((counts > 0) & (counts < ngram))
+    if short.size:
+        in_short = np.isin(doc, short)
+        first = np.concatenate(([0], np.cumsum(counts)[:-1]))
+        rank = (np.arange(total) - first[doc])[in_short]
+        with np.errstate(over="ignore"):
+            weighted = tokens[in_short] * _POSITION_WEIGHTS[rank]
+        sums = np.zeros(n_texts, dtype=U64)
+        np.add.at(sums, doc[in_short], weighted)
+        hashes = np.concatenate((hashes, sums[short]))
+        doc_of = np.concatenate((doc_of, short))
+    hashes = _mix(hashes)
+    if not distinct:
+        return doc_of, hashes
+    order = np.lexsort((hashes, doc_of))
+    hashes, doc_of = hashes[order], doc_of[order]
+    keep = np.ones(hashes.size, dtype=bool)
+    keep[1:] = (hashes[1:] != hashes[:-1]) | (doc_of[1:] != doc_of[:-1])
+    return doc_of[keep], hashes[keep]
+
+
+def shingle_hashes(text: str, ngram: int = 5) -> NDArray[np.uint64]:
+    """The distinct 64-bit hashes of the word ``ngram``-grams of one text (sorted)."""
+    return batch_shingles([text], ngram)[1]
+
+
+@dataclass
+class MinHasher:
+    """One-permutation MinHash signatures of word shingles; see the module docstring.
+
+    ``num_perm`` is the signature length (a power of two); ``ngram`` the shingle width in words.
+    """
+
+    num_perm: int = 128
+    ngram: int = 5
+    seed: int = 1
+    _shift: int = field(init=False, repr=False)
+    _salt: np.uint64 = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.num_perm < 2 or self.num_perm & (self.num_perm - 1):
+            raise ValueError(f"num_perm must be a power of two >= 2, not {self.num_perm}")
+        if self.ngram < 1:
+            raise ValueError("ngram must be at least 1")
+        self._shift = 64 - (self.num_perm.bit_length() - 1)
+        self._salt = _mix(np.array([self.seed], dtype=U64))[0]
+
+    def signatures(
+        self, texts: Sequence[str], *, batch_bytes: int = 4_000_000
+    ) -> NDArray[np.uint32]:
+        """Signatures (one row per text, ``num_perm`` uint32 columns), computed in batches."""
+        out = np.empty((len(texts), self.num_perm), dtype=np.uint32)
+        start = 0
+        while start < len(texts):
+            stop, size = start, 0
+            while stop < len(texts) and (size < batch_bytes or stop == start):
+                size += len(texts[stop])
+                stop += 1
+            doc, hashes = batch_shingles(texts[start:stop], self.ngram, distinct=False)
+            out[start:stop] = self.signatures_of_shingles(doc, hashes, stop - start)
+            start = stop
+        return out
+
+    def signatures_of_shingles(
+        self, doc: NDArray[np.int64], hashes: NDArray[np.uint64], n: int
+    ) -> NDArray[np.uint32]:
+        """Signatures (``n`` × ``num_perm``) of shingles given as ``(text index, hash)`` arrays.
+        A text without shingles gets an all-empty signature (it matches nothing)."""
+        sig = np.full((n, self.num_perm), _EMPTY, dtype=np.uint32)
+        if hashes.size == 0:
+            return sig
+        values = _mix(hashes ^ self._salt)
+        bins = (values >> U64(self._shift)).astype(np.int64)
+        low = (values & U64(0xFFFFFFFE)).astype(np.uint32)  # 0xFFFFFFFF marks an empty bin
+        np.minimum.at(sig, (doc, bins), low)
+        return self._densify(sig)
+
+    def _densify(self, sig: NDArray[np.uint32]) -> NDArray[np.uint32]:
+        """Fill empty bins from the nearest non-empty bin to the right (circularly), salted by
+        the distance, so that two signatures still agree in a bin with probability = Jaccard."""
+        empty = sig == _EMPTY
+        rows = np.flatnonzero(empty.any(axis=1) & ~empty.all(axis=1))
+        if rows.size == 0:
+            return sig
+        k = self.num_perm
+        sub = sig[rows]
+        sub_empty = empty[rows]
+        # Index of the next non-empty bin to the right, circularly: scan a doubled row backwards.
+        filled = np.where(~sub_empty, np.arange(k), 2 * k)
+        doubled = np.concatenate([filled, filled + k], axis=1)
+        nxt = np.minimum.accumulate(doubled[:, ::-1], axis=1)[:, ::-1][:, :k]
+        source = nxt % k
+        distance = (nxt - np.arange(k)).astype(np.uint64)
+        donor = np.take_along_axis(sub, source, axis=1).astype(np.uint64)
+        salted = (_mix(donor ^ (distance * U64(0x9E3779B97F4A7C15))) >> U64(33)).astype(np.uint32)
+        sig[rows] = np.where(sub_empty, salted, sub)
+        return sig
+
+
+def jaccard(a: NDArray[np.uint32], b: NDArray[np.uint32]) -> NDArray[np.float64]:
+    """Estimated Jaccard similarity of signature rows (broadcasting: pairs row by row)."""
+    return np.mean(a == b, axis=-1)
+
+
+def _band_keys(sig: NDArray[np.uint32], bands: int) -> NDArray[np.uint64]:
+    n, k = sig.shape
+    rows = k // bands
+    parts = sig[:, : bands * rows].reshape(n, bands, rows).astype(U64)
+    with np.errstate(over="ignore"):
+        key = np.zeros((n, bands), dtype=U64)
+        for r in range(rows):  # a loop over rows per band, not over texts
+            key = _mix(key * U64(_BASE) + parts[:, :, r])
+    return key
+
+
+def candidate_pairs(
+    sig: NDArray[np.uint32], bands: int = 32, *, max_bucket: int = 50
+) -> NDArray[np.int64]:
+    """Pairs ``(i, j)``, ``i < j``, of rows that agree on every row of at least one band.
+
+    A bucket holding more than ``max_bucket`` texts (boilerplate shared by many) contributes a
+    star (each member paired with the first) and a chain (each with the next) instead of all its
+    pairs, which keeps the count linear while keeping every member connected.
+    """
+    n = sig.shape[0]
+    if n < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    keys = _band_keys(sig, bands)
+    band_ids = np.broadcast_to(np.arange(bands, dtype=U64), keys.shape)
+    flat_key = (keys ^ _mix(band_ids)).ravel()
+    doc = np.broadcast_to(np.arange(n, dtype=np.int64)[:, None], keys.shape).ravel()
+    order = np.argsort(flat_key, kind="stable")
+    sorted_key = flat_key[order]
+    sorted_doc = doc[order]
+    boundaries = np.flatnonzero(np.diff(sorted_key)) + 1
+    starts = np.concatenate(([0], boundaries))
+    sizes = np.diff(np.concatenate((starts, [sorted_key.size])))
+    multi = sizes > 1
+    starts, sizes = starts[multi], sizes[multi]
+    pairs: list[NDArray[np.int64]] = []
+    # Small buckets: all pairs, generated per bucket size (a loop over distinct sizes only).
+    small = sizes <= max_bucket
+    for size in np.unique(sizes[small]):
+        group_starts = starts[small & (sizes == size)]
+        members = sorted_doc[group_starts[:, None] + np.arange(size)]
+        iu, ju = np.triu_indices(int(size), k=1)
+        pairs.append(np.stack([members[:, iu].ravel(), members[:, ju].ravel()], axis=1))
+    for start, size in zip(starts[~small], sizes[~small], strict=True):
+        members = sorted_doc[start : start + size]
+        pairs.append(np.stack([np.repeat(members[0], size - 1), members[1:]], axis=1))
+        pairs.append(np.stack([members[:-1], members[1:]], axis=1))
+    if not pairs:
+        return np.empty((0, 2), dtype=np.int64)
+    allp = np.concatenate(pairs)
+    allp = np.sort(allp, axis=1)
+    allp = allp[allp[:, 0] != allp[:, 1]]
+    return np.unique(allp, axis=0)
