@@ -283,9 +283,9 @@ def verdict(measurements: list[Measurement]) -> str:
 
 
 def _checks_note(measurements: list[Measurement]) -> str:
-    bad = [m for m in measurements if m.problems]
-    if bad:
-        return " Some runs failed their checks (⚠ above), so these numbers are suspect."
+    """A warning when a JSONL run, which the verdict rests on, failed its checks."""
+    if any(m.problems for m in measurements if m.fmt == "jsonl"):
+        return " A JSONL run failed its checks (⚠ above), so this verdict is suspect."
     return ""
 
 

@@ -5,14 +5,15 @@ tokens or shingles:
 
 * **tokens** are runs of letters, digits or non-ASCII characters of the lower-cased text, cut by
   ``bytes.split`` and hashed by ``zlib.crc32`` through ``map`` (C code, no bytecode per word);
-* **shingles** are runs of ``ngram`` consecutive tokens, each hashed to 64 bits, deduplicated;
-* **signatures** use one-permutation hashing (Li, Owen & Zhang 2012) with optimal densification
-  by rotation (Shrivastava & Li 2014): each shingle hash picks one of ``num_perm`` bins by its top bits and the bin
-  keeps the smallest remaining bits. Two signatures agree in a bin with probability equal to the
-  Jaccard similarity of the shingle sets, as with ``num_perm`` independent permutations, at the cost
-  of one hash per shingle instead of ``num_perm``;
-* **LSH** splits signatures into ``bands`` of ``rows`` bins; texts that agree on all rows of any band
-  are candidate pairs (:func:`candidate_pairs`).
+* **shingles** are runs of ``ngram`` consecutive tokens, each hashed to 64 bits;
+* **signatures** use one-permutation hashing (Li, Owen & Zhang 2012) with densification by
+  rotation (Shrivastava & Li 2014): each shingle hash picks one of ``num_perm`` bins by its top
+  bits and the bin keeps the smallest remaining bits; an empty bin borrows from the next filled
+  one. Two signatures agree in a bin with probability equal to the Jaccard similarity of the
+  shingle sets, as with ``num_perm`` independent permutations, at the cost of one hash per shingle
+  instead of ``num_perm``;
+* **LSH** splits signatures into ``bands`` of ``rows`` bins; texts that agree on all rows of any
+  band are candidate pairs (:func:`candidate_pairs`).
 
 All hashing is seeded and independent of the process (no use of Python's salted ``hash``), so
 signatures are identical across runs, machines and engines.
