@@ -254,32 +254,34 @@ def verdict(measurements: list[Measurement]) -> str:
     )
     if not jsonl:
         return "**Target:** not assessed (no JSONL run)."
+    fast, speed = _speed_verdict(jsonl)
+    flat, memory = _memory_verdict(jsonl[0], jsonl[-1])
+    outcome = "" if flat is None else (" met" if fast and flat else " NOT met")
+    return f"**Target{outcome}:** {speed}; {memory}." + _checks_note(measurements)
+
+
+def _speed_verdict(jsonl: list[Measurement]) -> tuple[bool, str]:
     slowest = min(jsonl, key=lambda m: m.rate)
     fast = slowest.rate >= TARGET_RATE
-    small, large = jsonl[0], jsonl[-1]
     cpus = os.cpu_count() or 0
-    cpu_note = (
-        "" if cpus == TARGET_CPUS else f" (this machine has {cpus} CPUs, the target {TARGET_CPUS})"
-    )
-    speed = (
+    cpu_note = "" if cpus == TARGET_CPUS else f" on {cpus} CPUs (the target is for {TARGET_CPUS})"
+    return fast, (
         f"JSONL ingest runs at {slowest.rate:,.0f} articles/s at its slowest "
-        f"({slowest.articles:,} articles){cpu_note}: "
+        f"({slowest.articles:,} articles){cpu_note}, which "
         f"{'meets' if fast else 'misses'} the ≥ {TARGET_RATE:,.0f} articles/s target"
     )
+
+
+def _memory_verdict(small: Measurement, large: Measurement) -> tuple[bool | None, str]:
     if large.articles == small.articles:
-        return (
-            f"**Target:** {speed}; memory flatness not assessed (one JSONL size only)."
-            + _checks_note(measurements)
-        )
+        return None, "memory flatness not assessed (one JSONL size only)"
     ratio = large.rss_kb / small.rss_kb
     flat = ratio <= FLAT_RATIO
-    memory = (
-        f"peak RSS at {large.articles:,} is {ratio:.2f}× that at {small.articles:,} "
+    return flat, (
+        f"peak RSS at {large.articles:,} articles is {ratio:.2f}× that at {small.articles:,} "
         f"({large.rss_kb / 1024:,.0f} vs {small.rss_kb / 1024:,.0f} MB): "
         f"{'flat' if flat else 'not flat'} (flat means ≤ {FLAT_RATIO}×)"
     )
-    met = "met" if fast and flat else "NOT met"
-    return f"**Target {met}:** {speed}; {memory}." + _checks_note(measurements)
 
 
 def _checks_note(measurements: list[Measurement]) -> str:

@@ -110,7 +110,9 @@ class Article:
 
 def _id_text(text: str) -> str:
     """The form of the text that ids are computed from: case and whitespace folded."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return " ".join(text.casefold().split())
 
 
 def content_hash(text: str, source: str | None) -> str:

@@ -26,7 +26,10 @@ __all__ = ["Cleaned", "clean_text", "fold"]
 
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _LINE_BREAKS = re.compile(r"\r\n|[\r\n\f\v\u2028\u2029\x85]")
-_SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_SPACE_CHARS = "\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+_ODD_SPACE = re.compile(f"[{_SPACE_CHARS}]")
+_SPACE_RUN = re.compile(f"[ {_SPACE_CHARS}]+")
+_DOUBLE_SPACE = re.compile(" {2,}")
 _TERMINAL = re.compile(r"[.!?…:;]['\"”’)\]]*$")
 
 _CREDIT_WORDS = (
@@ -106,6 +109,8 @@ def _boilerplate_reason(line: str, title_key: str | None) -> str | None:
         return "repeated headline"
     if len(line) > 200:
         return None
+    if len(line) > 160 and line[-1] in '.!?"”’':
+        return None  # prose: longer than any credit, site line or reading time
     if _is_credit(line):
         return "photo credit"
     if _BRACKET_CREDIT.search(line):
@@ -179,7 +184,12 @@ def clean_text(text: str, *, title: str | None = None, markdown: bool = False) -
     """
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    text = _INVISIBLE.sub("", _SPACES.sub(" ", text))
+    # Most texts hold only single plain spaces: test cheaply before rewriting.
+    if _ODD_SPACE.search(text):
+        text = _SPACE_RUN.sub(" ", text)
+    elif "  " in text:
+        text = _DOUBLE_SPACE.sub(" ", text)
+    text = _INVISIBLE.sub("", text)
     lines = [line.strip() for line in _LINE_BREAKS.split(text)]
     if markdown:
         lines = [_strip_markdown(line) for line in lines]

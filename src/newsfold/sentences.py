@@ -33,7 +33,9 @@ _STARTERS = frozenset(
     "but and or so yet in on at for from by with after before when while if as however meanwhile "
     "officials police authorities some many most one two three no mr mrs ms dr".split()
 )
-_CANDIDATE = re.compile(r"([.!?…]+)([\"'”’»)\]]*)(\s+)")
+# A possible end: stop marks, closing quotes or brackets, space, and then no lower-case ASCII
+# letter (the cheap rejection; _should_split decides the rest).
+_CANDIDATE = re.compile(r"([.!?…]+)([\"'”’»)\]]*)(\s+)(?=[^a-z])")
 _OPENERS = "\"'“‘«([-—–"
 _INITIALISM = re.compile(r"(?:[A-Za-z]\.){2,}$")
 _TOKEN_BEFORE = re.compile(r"([\w.'’-]*\w)$")
@@ -95,10 +97,12 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             spans.append((base + last, base + m.end(2)))
             last = m.end()
         spans.append((base + last, base + len(paragraph)))
-    return [_trim(text, s, e) for s, e in spans if text[s:e].strip()]
+    return [_trim(text, s, e) for s, e in spans if not text[s:e].isspace()]
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    if not (text[start].isspace() or text[end - 1].isspace()):
+        return start, end  # the usual case: spans are cut at non-space characters
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():

@@ -48,8 +48,10 @@ _BLOCKS = frozenset(
 
 #: Fewer words than this is a page without an article (a section front, an error page).
 MIN_WORDS = 25
+# Titles of pages that stand in for an article: error pages and paywalls.
 _ERROR_PAGE = re.compile(
-    r"\b(?:404|page not found|not found|access denied|forbidden|subscribe to continue)\b",
+    r"^\s*(?:error\s*)?40[34]\b|\b404 (?:error|not found)\b|\bpage not found\b|^\s*not found\s*$|"
+    r"\baccess denied\b|^\s*forbidden\s*$|\bsubscribe to continue\b",
     re.IGNORECASE,
 )
 
