@@ -30,7 +30,7 @@ from rich.table import Table
 
 from newsfold import __version__
 from newsfold.article import Article
-from newsfold.readers import READERS, ReadOptions
+from newsfold.readers import READERS, Problem, ReadOptions
 from newsfold.store import Store, StoreError, default_db_path
 
 app = typer.Typer(
@@ -468,6 +468,104 @@ def _write_lines(lines: Iterator[str], output: Path | None) -> int:
         tmp.unlink(missing_ok=True)
         _fail(f"{output}: cannot write ({exc.strerror or exc})")
     return n
+
+
+@app.command()
+def dedup(
+    input_path: Annotated[
+        str, typer.Argument(metavar="IN.jsonl", help="JSON Lines records with 'text' ('-': stdin).")
+    ],
+    output: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write here (default: stdout).")
+    ] = None,
+    mode: Annotated[
+        str, typer.Option("--mode", help="lexical: shared wording (MinHash of word 5-grams).")
+    ] = "lexical",
+    drop: Annotated[bool, typer.Option("--drop", help="Write only the kept records.")] = False,
+    threshold: Annotated[
+        float, typer.Option("--threshold", help="Jaccard similarity that makes a duplicate.")
+    ] = 0.5,
+    field: Annotated[
+        list[str] | None,
+        typer.Option("--field", "-f", help="Map a field to a key: --field text=body."),
+    ] = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Find near-duplicate records and keep the likely original of each group (dataset mode).
+
+    Every record gains dup_group, kept, dup_of (the id, or else the line number, of the kept
+    record it matched), relation (original, unique, duplicate, near_duplicate, partial, rewrite)
+    and similarity. The kept record is the earliest published, else the one most similar to the
+    rest of its group, else the longest, not the first seen. Malformed lines are reported by
+    file:line and left out; the exit code is then 1.
+    """
+    from newsfold.dataset import open_dataset, write_jsonl
+    from newsfold.dates import parse_datetime
+    from newsfold.dedup import Deduper
+    from newsfold.readers import ReaderError
+
+    if mode != "lexical":
+        raise typer.BadParameter("only 'lexical' is available", param_hint="--mode")
+    if not 0 < threshold <= 1:
+        raise typer.BadParameter("must be in (0, 1]", param_hint="--threshold")
+    options = ReadOptions(field_map=_parse_fields(field or []))
+    deduper = Deduper(threshold=threshold)
+    lines: list[int] = []
+    keys: list[Any] = []
+    try:
+        with open_dataset(input_path, options) as data:
+            texts: list[str] = []
+            dates: list[Any] = []
+            for lineno, record in data.records():
+                text = record.get("text")
+                if not isinstance(text, str) or not text.strip():
+                    data.problems.append(Problem(f"{data.inp.name}:{lineno}", "no text"))
+                    continue
+                lines.append(lineno)
+                keys.append(record.get("id", lineno))
+                texts.append(text)
+                dates.append(parse_datetime(record.get("published")))
+                if len(texts) >= 2000:  # signatures are kept, texts are not
+                    deduper.partial_fit(texts, dates)
+                    texts, dates = [], []
+            if texts or not lines:
+                deduper.partial_fit(texts, dates)
+            position = {lineno: i for i, lineno in enumerate(lines)}
+
+            def annotated() -> Iterator[dict[str, Any]]:
+                for lineno, record in data.raw_lines():
+                    i = position.get(lineno)
+                    if i is None:
+                        continue
+                    r = deduper.result(i)
+                    if drop and not r.kept:
+                        continue
+                    yield {
+                        **record,
+                        "dup_group": r.group,
+                        "kept": r.kept,
+                        "dup_of": None if r.dup_of is None else keys[r.dup_of],
+                        "relation": r.relation,
+                        "similarity": r.similarity,
+                    }
+
+            written = write_jsonl(output, annotated())
+            problems = data.problems
+    except ReaderError as exc:
+        _fail(f"{input_path}: {exc}")
+    groups = int(deduper.groups_.max()) + 1 if lines else 0
+    removed = len(lines) - int(deduper.kept_.sum()) if lines else 0
+    if not quiet:
+        for p in problems[:50]:
+            err.print(f"[red]{escape(str(p))}[/]")
+        err.print(
+            f"{len(lines)} record(s), {groups} group(s), {removed} duplicate(s) "
+            f"{'dropped' if drop else 'marked'}; wrote {written} record(s)"
+            + (f" to {escape(str(output))}" if output else "")
+            + (f"; {len(problems)} line(s) could not be read" if problems else "")
+        )
+    if problems:
+        raise typer.Exit(1)
 
 
 @app.command()

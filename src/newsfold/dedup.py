@@ -1,0 +1,241 @@
+"""Near-duplicate detection for datasets, keeping the likely original of each group.
+
+:class:`Deduper` is a component in the scikit-learn manner: ``fit`` (or ``partial_fit`` batch by
+batch) takes texts with optional publication dates and learns, per text, its duplicate group, the
+member kept, the relation to it and the similarity. Only signatures and a few numbers per text are
+held, never the texts, so memory grows with the number of texts, not their length.
+
+How a group's kept member is chosen (where other tools keep the first or a random one):
+
+1. the earliest publication date, when members have one;
+2. otherwise the member most similar to the rest of its group (the medoid): copies are edited
+   independently from their source, so the source sits at their centre;
+3. then the longer text (a partial copy is shorter than what it copies), then input order.
+
+Relations (of a text to the kept member of its group): ``duplicate`` (same normalised text),
+``near_duplicate`` (estimated Jaccard ≥ ``near_threshold``), ``partial`` (most of the shorter text
+is contained in the longer one, but not the reverse), ``rewrite`` (the rest of a group: much shared
+text, much changed); the kept member itself is ``original``, a text alone is ``unique``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+from numpy.typing import NDArray
+
+from newsfold.signatures import MinHasher, candidate_pairs
+
+__all__ = ["DedupResult", "Deduper"]
+
+_NO_DATE = np.iinfo(np.int64).max
+
+
+@dataclass(frozen=True, slots=True)
+class DedupResult:
+    """What the deduper learned about one text."""
+
+    group: int
+    kept: bool
+    dup_of: int | None
+    relation: str
+    similarity: float | None
+
+
+def _exact_key(text: str) -> int:
+    """64 bits of a hash of the case- and space-folded text: equal for exact duplicates."""
+    digest = hashlib.blake2b(" ".join(text.casefold().split()).encode("utf-8"), digest_size=8)
+    return int.from_bytes(digest.digest(), "little")
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = np.arange(n, dtype=np.int64)
+
+    def find_all(self) -> NDArray[np.int64]:
+        """Root of every element (path compression done vectorised until stable)."""
+        parent = self.parent
+        while True:
+            grand = parent[parent]
+            if np.array_equal(grand, parent):
+                return parent
+            parent = grand
+
+    def union_pairs(self, pairs: NDArray[np.int64]) -> None:
+        # Repeatedly hook the larger root under the smaller one until every pair shares a root.
+        while pairs.size:
+            roots = self.find_all()
+            self.parent = roots
+            a, b = roots[pairs[:, 0]], roots[pairs[:, 1]]
+            differ = a != b
+            if not differ.any():
+                return
+            lo, hi = np.minimum(a[differ], b[differ]), np.maximum(a[differ], b[differ])
+            np.minimum.at(self.parent, hi, lo)
+            pairs = pairs[differ]
+
+
+@dataclass
+class Deduper:
+    """Group near-duplicate texts and keep the likely original of each group.
+
+    Parameters are stored as given. ``threshold``: estimated Jaccard similarity of word shingles
+    above which two texts are duplicates; ``containment``: share of the shorter text's shingles
+    found in the longer one above which it is a (partial) copy. Learned state (computed when first
+    read after ``fit`` or ``partial_fit``): ``groups_``, ``kept_``, ``dup_of_`` (-1 for kept
+    texts), ``relations_``, ``similarity_``: arrays with one entry per text seen.
+    """
+
+    threshold: float = 0.5
+    containment: float = 0.8
+    near_threshold: float = 0.6
+    num_perm: int = 128
+    ngram: int = 5
+    bands: int = 32
+    seed: int = 1
+    _sig: list[NDArray[np.uint32]] = field(default_factory=list, init=False, repr=False)
+    _sizes: list[NDArray[np.int64]] = field(default_factory=list, init=False, repr=False)
+    _dates: list[NDArray[np.int64]] = field(default_factory=list, init=False, repr=False)
+    _exact: list[NDArray[np.uint64]] = field(default_factory=list, init=False, repr=False)
+    _state: dict[str, NDArray[np.generic]] | None = field(default=None, init=False, repr=False)
+
+    # -- learning
+    def fit(
+        self, texts: Sequence[str], published: Sequence[datetime | None] | None = None
+    ) -> Deduper:
+        """Learn from ``texts`` alone (forgetting earlier calls)."""
+        self._sig, self._sizes, self._dates, self._exact = [], [], [], []
+        return self.partial_fit(texts, published)
+
+    def partial_fit(
+        self, texts: Sequence[str], published: Sequence[datetime | None] | None = None
+    ) -> Deduper:
+        """Add ``texts`` to what was seen; the results then cover every text seen so far."""
+        hasher = MinHasher(self.num_perm, self.ngram, self.seed)
+        self._sig.append(hasher.signatures(texts))
+        words = np.fromiter((len(t.split()) for t in texts), dtype=np.int64, count=len(texts))
+        self._sizes.append(np.maximum(words - self.ngram + 1, 1))
+        stamps = [int(d.timestamp()) if d is not None else _NO_DATE for d in published or []]
+        stamps += [_NO_DATE] * (len(texts) - len(stamps))
+        self._dates.append(np.asarray(stamps, dtype=np.int64))
+        self._exact.append(
+            np.fromiter((_exact_key(t) for t in texts), dtype=np.uint64, count=len(texts))
+        )
+        self._state = None
+        return self
+
+    @property
+    def n_seen_(self) -> int:
+        return sum(len(e) for e in self._exact)
+
+    def _learned(self, name: str) -> NDArray[np.generic]:
+        if not self._exact:
+            raise AttributeError(f"{name} is learned by fit or partial_fit")
+        if self._state is None:
+            self._state = self._solve()
+        return self._state[name]
+
+    @property
+    def groups_(self) -> NDArray[np.int64]:
+        return self._learned("groups")  # type: ignore[return-value]
+
+    @property
+    def kept_(self) -> NDArray[np.bool_]:
+        return self._learned("kept")  # type: ignore[return-value]
+
+    @property
+    def dup_of_(self) -> NDArray[np.int64]:
+        return self._learned("dup_of")  # type: ignore[return-value]
+
+    @property
+    def similarity_(self) -> NDArray[np.float64]:
+        return self._learned("similarity")  # type: ignore[return-value]
+
+    @property
+    def relations_(self) -> NDArray[np.str_]:
+        return self._learned("relations")  # type: ignore[return-value]
+
+    def _solve(self) -> dict[str, NDArray[np.generic]]:
+        sig = np.concatenate(self._sig)
+        sizes = np.concatenate(self._sizes)
+        dates = np.concatenate(self._dates)
+        exact = np.concatenate(self._exact)
+        n = sig.shape[0]
+        pairs = candidate_pairs(sig, self.bands)
+        a, b = pairs[:, 0], pairs[:, 1]
+        sim = np.mean(sig[a] == sig[b], axis=1)
+        # Shared shingles estimated from Jaccard and the set sizes: |A∩B| = J(|A|+|B|)/(1+J).
+        shared = sim * (sizes[a] + sizes[b]) / (1 + sim)
+        contained = shared / np.maximum(np.minimum(sizes[a], sizes[b]), 1)
+        linked = (exact[a] == exact[b]) | (sim >= self.threshold) | (contained >= self.containment)
+
+        uf = _UnionFind(n)
+        uf.union_pairs(pairs[linked])
+        _, groups = np.unique(uf.find_all(), return_inverse=True)
+        kept_of_group = self._choose_kept(sig, sizes, dates, groups)
+        kept_of = kept_of_group[groups]
+        kept = kept_of == np.arange(n)
+        similarity = np.where(kept, 1.0, np.mean(sig == sig[kept_of], axis=1))
+
+        counts = np.bincount(groups)
+        relations = np.where(counts[groups] > 1, "original", "unique").astype("<U14")
+        dup = ~kept
+        ratio = sizes / np.maximum(sizes[kept_of], 1)
+        lopsided = np.minimum(ratio, 1 / np.maximum(ratio, 1e-9)) < 0.75
+        relations[dup] = "rewrite"
+        relations[dup & lopsided] = "partial"
+        relations[dup & (similarity >= self.near_threshold)] = "near_duplicate"
+        relations[dup & (exact == exact[kept_of])] = "duplicate"
+        return {
+            "groups": groups,
+            "kept": kept,
+            "dup_of": np.where(kept, -1, kept_of),
+            "similarity": similarity,
+            "relations": relations,
+        }
+
+    def _choose_kept(
+        self,
+        sig: NDArray[np.uint32],
+        sizes: NDArray[np.int64],
+        dates: NDArray[np.int64],
+        groups: NDArray[np.int64],
+    ) -> NDArray[np.int64]:
+        """The kept member of every group (see the module docstring for the order of reasons)."""
+        kept = np.arange(int(groups.max()) + 1, dtype=np.int64)
+        order = np.argsort(groups, kind="stable")
+        sorted_groups = groups[order]
+        starts = np.flatnonzero(np.diff(sorted_groups, prepend=-1))
+        ends = np.append(starts[1:], order.size)
+        kept[sorted_groups[starts]] = order[starts]  # singletons: themselves
+        for start, end in zip(starts[ends - starts > 1], ends[ends - starts > 1], strict=True):
+            members = order[start:end]  # a loop over groups of two or more only
+            candidates = members
+            earliest = dates[members].min()
+            if earliest != _NO_DATE:
+                candidates = members[dates[members] == earliest]
+            if candidates.size > 1:
+                reference = members[:: max(1, members.size // 200)]  # at most ~200 to compare
+                agree = sig[candidates][:, None, :] == sig[reference][None, :, :]
+                centrality = agree.mean(axis=(1, 2))
+                candidates = candidates[centrality >= centrality.max() - 1e-9]
+            if candidates.size > 1:
+                candidates = candidates[sizes[candidates] == sizes[candidates].max()]
+            kept[groups[members[0]]] = candidates.min()
+        return kept
+
+    # -- results
+    def result(self, i: int) -> DedupResult:
+        """What was learned about the ``i``-th text seen."""
+        kept = bool(self.kept_[i])
+        return DedupResult(
+            group=int(self.groups_[i]),
+            kept=kept,
+            dup_of=None if kept else int(self.dup_of_[i]),
+            relation=str(self.relations_[i]),
+            similarity=None if kept else round(float(self.similarity_[i]), 4),
+        )
