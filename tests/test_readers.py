@@ -117,7 +117,7 @@ def test_html_page(store: Store, fixtures: Path) -> None:
     assert a.url == "https://www.harbourdaily.example/news/2026/04/bridge-reopens"
     assert a.source == "harbourdaily.example"
     assert a.author == "Miriam Castell"
-    assert a.published is not None and a.published.date().isoformat() == "2026-04-06"
+    assert a.published is not None and a.published.isoformat() == "2026-04-06T07:45:00+02:00"
     assert a.text.startswith("HARBOUR CITY — The Harbour Bridge reopened")
     for junk in ("Most read", "cookie", "Leave a comment", "All rights reserved"):
         assert junk.lower() not in a.text.lower()

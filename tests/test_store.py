@@ -110,8 +110,10 @@ def test_migrations_upgrade_an_old_store(tmp_path: Path) -> None:
     )
     conn.close()
     with Store(path) as s:
-        assert s.schema_version == 2
+        assert s.schema_version == len(MIGRATIONS)
         assert [h.article.id for h in s.search("bridge")] == ["a1"]
+        s.add(build_article({"text": "The new bridge opened. Cars crossed."}))
+        assert len(s.search("bridge")) == 2
         assert s.integrity_check() == "ok"
 
 

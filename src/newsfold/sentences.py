@@ -38,7 +38,7 @@ _STARTERS = frozenset(
 _CANDIDATE = re.compile(r"([.!?…]+)([\"'”’»)\]]*)(\s+)(?=[^a-z])")
 _OPENERS = "\"'“‘«([-—–"
 _INITIALISM = re.compile(r"(?:[A-Za-z]\.){2,}$")
-_TOKEN_BEFORE = re.compile(r"([\w.'’-]*\w)$")
+_TOKEN_BEFORE_REVERSED = re.compile(r"\w[\w.'’-]*")
 _TOKEN_WINDOW = 40  # how far back the word before a full stop is looked for
 
 
@@ -61,10 +61,11 @@ def _should_split(paragraph: str, m: re.Match[str]) -> bool:
     if punct != "." or m.group(2):
         return True
     end = m.start(1)
-    before = _TOKEN_BEFORE.search(paragraph, max(0, end - _TOKEN_WINDOW), end)
+    # The word before the stop, found by matching the reversed text just before it.
+    before = _TOKEN_BEFORE_REVERSED.match(paragraph[max(0, end - _TOKEN_WINDOW) : end][::-1])
     if before is None:
         return True
-    token = before.group(1)
+    token = before.group(0)[::-1]
     key = token.lower()
     is_initial = len(token) == 1 and token.isupper()
     may_end = key in _MAY_END or _INITIALISM.search(token + ".") is not None
@@ -97,12 +98,13 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             spans.append((base + last, base + m.end(2)))
             last = m.end()
         spans.append((base + last, base + len(paragraph)))
-    return [_trim(text, s, e) for s, e in spans if not text[s:e].isspace()]
+    # Spans are cut at non-space characters of stripped lines; trim only text that was not.
+    if any(text[s].isspace() or text[e - 1].isspace() for s, e in spans):
+        spans = [t for t in (_trim(text, s, e) for s, e in spans) if t[0] < t[1]]
+    return spans
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    if not (text[start].isspace() or text[end - 1].isspace()):
-        return start, end  # the usual case: spans are cut at non-space characters
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():

@@ -234,10 +234,11 @@ def candidate_pairs(
     n = sig.shape[0]
     if n < 2:
         return np.empty((0, 2), dtype=np.int64)
-    keys = _band_keys(sig, bands)
+    rows = np.flatnonzero(sig[:, 0] != _EMPTY)  # texts without shingles match nothing
+    keys = _band_keys(sig[rows], bands)
     band_ids = np.broadcast_to(np.arange(bands, dtype=U64), keys.shape)
     flat_key = (keys ^ _mix(band_ids)).ravel()
-    doc = np.broadcast_to(np.arange(n, dtype=np.int64)[:, None], keys.shape).ravel()
+    doc = np.broadcast_to(rows[:, None], keys.shape).ravel()
     order = np.argsort(flat_key, kind="stable")
     sorted_key = flat_key[order]
     sorted_doc = doc[order]

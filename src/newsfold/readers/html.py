@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
+from newsfold.dates import parse_datetime
 from newsfold.normalize import fold
 from newsfold.readers.base import Input, Problem, Raw, Reader, ReadOptions, decode_bytes
 
@@ -56,6 +57,23 @@ _ERROR_PAGE = re.compile(
 )
 
 
+_META_PUBLISHED = re.compile(
+    r"<meta\s[^>]*(?:property|name|itemprop)=[\"'](?:article:published_time|datePublished|"
+    r"og:published_time|pubdate|publishdate|dc\.date\.issued)[\"'][^>]*>",
+    re.IGNORECASE,
+)
+_CONTENT = re.compile(r"content=[\"']([^\"']+)[\"']", re.IGNORECASE)
+
+
+def _meta_published(html: str) -> str | None:
+    """The publication timestamp a page declares in its head (Open Graph, schema.org, DC)."""
+    for tag in _META_PUBLISHED.finditer(html[:200_000]):
+        content = _CONTENT.search(tag.group(0))
+        if content and parse_datetime(content.group(1)) is not None:
+            return content.group(1)
+    return None
+
+
 def declared_charset(data: bytes) -> str | None:
     m = _META_CHARSET.search(data[:4096])
     return m.group(1).decode("ascii") if m else None
@@ -87,8 +105,10 @@ def extract_html(html: str, url: str | None = None) -> dict[str, Any] | None:
         fields["url"] = page_url
     if doc.author:
         fields["author"] = doc.author
-    if doc.date:
-        fields["published"] = doc.date
+    published = _meta_published(html)
+    if published or doc.date:
+        # The page's own timestamp keeps the time and zone; trafilatura's date is a day.
+        fields["published"] = published or doc.date
     if doc.sitename and not page_url:
         fields["source"] = doc.sitename
     if doc.language:

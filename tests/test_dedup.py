@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import json
+import random
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from newsfold.cli import app
+from newsfold.dedup import Deduper
+
+WORDS = [f"w{i}" for i in range(5000)]
+
+
+def make(rng: random.Random, n: int = 300) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n))
+
+
+@pytest.fixture
+def planted() -> list[str]:
+    """0: original, 1: light edit, 2: exact copy (other case), 3: first half, 4-5: unrelated."""
+    rng = random.Random(0)
+    original = make(rng)
+    words = original.split()
+    light = " ".join(w if rng.random() > 0.01 else rng.choice(WORDS) for w in words)
+    return [original, light, original.upper(), " ".join(words[:150]), make(rng), make(rng)]
+
+
+def test_groups_relations_and_kept_original(planted: list[str]) -> None:
+    # Copies come first in input order: the original must still be the one kept. (Of two
+    # exact duplicates, either may be kept: the earlier one is.)
+    order = [1, 3, 0, 2, 4, 5]
+    d = Deduper().fit([planted[i] for i in order])
+    r = [d.result(i) for i in range(6)]
+    assert r[2].kept and r[2].relation == "original"
+    assert [r[i].dup_of for i in (0, 1, 3)] == [2, 2, 2]
+    assert [r[i].relation for i in (0, 1, 3)] == ["near_duplicate", "partial", "duplicate"]
+    assert r[3].similarity == 1.0 and r[0].similarity is not None and 0.6 < r[0].similarity < 1
+    assert r[4].relation == r[5].relation == "unique" and r[4].group != r[5].group
+
+
+def test_earliest_published_is_kept(planted: list[str]) -> None:
+    dates = [None, datetime(2026, 1, 1, tzinfo=UTC), None, None, None, None]
+    d = Deduper().fit(planted, published=dates)
+    assert d.kept_[1] and not d.kept_[0]
+    assert d.dup_of_[0] == 1
+
+
+def test_partial_fit_equals_fit(planted: list[str]) -> None:
+    whole = Deduper().fit(planted)
+    parts = Deduper().partial_fit(planted[:2]).partial_fit(planted[2:5]).partial_fit(planted[5:])
+    assert parts.n_seen_ == 6
+    assert (whole.groups_ == parts.groups_).all() and (whole.kept_ == parts.kept_).all()
+    assert list(whole.relations_) == list(parts.relations_)
+
+
+def test_learned_state_needs_fit() -> None:
+    with pytest.raises(AttributeError, match="learned by fit"):
+        _ = Deduper().groups_
+
+
+def test_dedup_command(planted: list[str], tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    lines = [json.dumps({"id": f"r{i}", "text": t, "extra": i}) for i, t in enumerate(planted)]
+    lines.insert(2, "{not json")
+    lines.append(json.dumps({"id": "empty", "text": ""}))
+    src.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(app, ["dedup", str(src), "--out", str(out)])
+    assert result.exit_code == 1  # the malformed and the empty line are reported
+    assert f"{src}:3" in result.stderr and f"{src}:8" in result.stderr
+    records = [json.loads(x) for x in out.read_text().splitlines()]
+    assert [r["id"] for r in records] == [f"r{i}" for i in range(6)]  # input order
+    assert all(r["extra"] == i for i, r in enumerate(records))  # input fields kept
+    assert records[0]["kept"] and records[0]["relation"] == "original"
+    assert [r["dup_of"] for r in records[1:4]] == ["r0", "r0", "r0"]
+    assert len({r["dup_group"] for r in records}) == 3
+    dropped = CliRunner().invoke(app, ["dedup", str(src), "--drop", "-q"])
+    kept = [json.loads(x)["id"] for x in dropped.stdout.splitlines()]
+    assert kept == ["r0", "r4", "r5"]
+    assert not (tmp_path / "out.jsonl.part").exists()
+
+
+def test_dedup_command_usage_errors(tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(app, ["dedup", str(tmp_path / "none.jsonl")]).exit_code == 1
+    src = tmp_path / "x.jsonl"
+    src.write_text('{"text": "a b c"}\n')
+    assert runner.invoke(app, ["dedup", str(src), "--mode", "magic"]).exit_code == 2
+    assert runner.invoke(app, ["dedup", str(src), "--threshold", "2"]).exit_code == 2
