@@ -30,6 +30,7 @@ from rich.table import Table
 
 from newsfold import __version__
 from newsfold.article import Article
+from newsfold.dataset import write_jsonl
 from newsfold.readers import READERS, Problem, ReadOptions
 from newsfold.store import Store, StoreError, default_db_path
 
@@ -441,33 +442,13 @@ def export(
         )
         with progress:
             task = progress.add_task("export", total=store.count(**filters))
-            lines = (
-                json.dumps(a.to_record(), ensure_ascii=False) + "\n"
-                for a in progress.track(store.articles(**filters), task_id=task)
-            )
-            n = _write_lines(lines, output)
+            records = (a.to_record() for a in store.articles(**filters))
+            try:
+                n = write_jsonl(output, records, lambda: progress.advance(task))
+            except OSError as exc:
+                _fail(f"{output}: cannot write ({exc.strerror or exc})")
     if output is not None and not quiet:
         err.print(f"Wrote {n} article(s) to {escape(str(output))}.")
-
-
-def _write_lines(lines: Iterator[str], output: Path | None) -> int:
-    n = 0
-    if output is None:
-        for line in lines:
-            sys.stdout.write(line)
-            n += 1
-        return n
-    tmp = output.with_name(output.name + ".part")
-    try:
-        with tmp.open("w", encoding="utf-8") as fh:
-            for line in lines:
-                fh.write(line)
-                n += 1
-        tmp.replace(output)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        _fail(f"{output}: cannot write ({exc.strerror or exc})")
-    return n
 
 
 @app.command()
@@ -499,7 +480,7 @@ def dedup(
     rest of its group, else the longest, not the first seen. Malformed lines are reported by
     file:line and left out; the exit code is then 1.
     """
-    from newsfold.dataset import open_dataset, write_jsonl
+    from newsfold.dataset import open_dataset
     from newsfold.dates import parse_datetime
     from newsfold.dedup import Deduper
     from newsfold.readers import ReaderError

@@ -1,0 +1,236 @@
+"""Scoring deduplication output against the planted labels of a :mod:`bench.planted` corpus.
+
+A deduplicator's output is the corpus, record for record, with ``dup_group`` and ``kept`` added
+(``planted`` passes through). The truth: a planted original and its copies form one cluster;
+every other record is alone. Scores:
+
+* pairwise precision, recall and F1 over "same group" pairs: a pair of records is predicted when
+  they share a ``dup_group``, true when they share a planted cluster;
+* recall per kind of copy: the share of copies found in their original's group;
+* the original-kept rate: of the groups that join a planted original with at least one of its
+  copies, the share whose kept record is the original;
+* false merges: unrelated records put in a group with anything, groups mixing clusters.
+
+:func:`missed_similarity` then measures the copies a tool did not group with their original:
+exact Jaccard similarity of their word 5-gram sets and, through newsfold's own signatures
+(``newsfold.signatures.MinHasher``, the ``Deduper`` defaults), the estimated Jaccard similarity
+and containment newsfold compares with its thresholds, and whether the pair was an LSH candidate.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench.planted import COPY_KINDS, similarity
+
+__all__ = ["Missed", "Quality", "evaluate", "missed_similarity"]
+
+#: Missed copies measured per kind (the first in file order).
+MISSED_SAMPLE = 200
+
+Pair = tuple[str, str]  # (copy id, original id)
+
+
+@dataclass(slots=True)
+class Quality:
+    """The scores of one output file."""
+
+    records: int
+    precision: float
+    recall: float
+    f1: float
+    kept_original: float
+    original_groups: int
+    copies: dict[str, int]
+    found: dict[str, int]
+    unrelated_grouped: int
+    mixed_groups: int
+    missed: dict[str, list[Pair]] = field(default_factory=dict)
+
+    def recall_of(self, kind: str) -> float:
+        return self.found[kind] / self.copies[kind] if self.copies[kind] else float("nan")
+
+
+@dataclass(frozen=True, slots=True)
+class Missed:
+    """Similarity of a sample of the missed copies of one kind."""
+
+    kind: str
+    pairs: int
+    jaccard: list[float]
+    estimated: list[float]
+    contained: list[float]
+    candidates: int | None
+
+
+@dataclass(slots=True)
+class _Labels:
+    ids: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    truth: list[str] = field(default_factory=list)
+    groups: list[int] = field(default_factory=list)
+    kept: list[bool] = field(default_factory=list)
+    of: list[str | None] = field(default_factory=list)
+
+
+def _records(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
+
+
+def _labels(path: Path) -> _Labels:
+    labels = _Labels()
+    for record in _records(path):
+        planted = record["planted"]
+        labels.ids.append(record["id"])
+        labels.kinds.append(planted["kind"])
+        labels.of.append(planted["of"])
+        labels.truth.append(planted["of"] or record["id"])
+        labels.groups.append(int(record["dup_group"]))
+        labels.kept.append(bool(record["kept"]))
+    return labels
+
+
+def _pairs(counts: Iterable[int]) -> int:
+    return sum(c * (c - 1) // 2 for c in counts)
+
+
+def _ratio(a: int, b: int) -> float:
+    return a / b if b else 1.0
+
+
+def _pairwise(labels: _Labels) -> tuple[float, float, float]:
+    together = _pairs(Counter(zip(labels.truth, labels.groups, strict=True)).values())
+    predicted = _pairs(Counter(labels.groups).values())
+    true = _pairs(Counter(labels.truth).values())
+    precision, recall = _ratio(together, predicted), _ratio(together, true)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def _per_kind(
+    labels: _Labels, index: dict[str, int]
+) -> tuple[Counter[str], Counter[str], dict[str, list[Pair]]]:
+    copies: Counter[str] = Counter()
+    found: Counter[str] = Counter()
+    missed: dict[str, list[Pair]] = defaultdict(list)
+    for i, kind in enumerate(labels.kinds):
+        of = labels.of[i]
+        if of is None:
+            continue
+        copies[kind] += 1
+        if labels.groups[i] == labels.groups[index[of]]:
+            found[kind] += 1
+        elif len(missed[kind]) < MISSED_SAMPLE:
+            missed[kind].append((labels.ids[i], of))
+    return copies, found, dict(missed)
+
+
+def _kept_original(labels: _Labels, index: dict[str, int]) -> tuple[float, int]:
+    kept_of = {g: i for i, g in enumerate(labels.groups) if labels.kept[i]}
+    joined = {
+        index[of]
+        for i, of in enumerate(labels.of)
+        if of is not None and labels.groups[i] == labels.groups[index[of]]
+    }
+    hits = sum(kept_of.get(labels.groups[o]) == o for o in joined)
+    return _ratio(hits, len(joined)), len(joined)
+
+
+def _false_merges(labels: _Labels) -> tuple[int, int]:
+    sizes = Counter(labels.groups)
+    unrelated = sum(
+        k == "unrelated" and sizes[g] > 1 for k, g in zip(labels.kinds, labels.groups, strict=True)
+    )
+    clusters: dict[int, set[str]] = defaultdict(set)
+    for truth, g in zip(labels.truth, labels.groups, strict=True):
+        if sizes[g] > 1:
+            clusters[g].add(truth)
+    return unrelated, sum(len(c) > 1 for c in clusters.values())
+
+
+def evaluate(path: Path) -> Quality:
+    """Score the deduplicated corpus at ``path`` against its planted labels."""
+    labels = _labels(path)
+    index = {id_: i for i, id_ in enumerate(labels.ids)}
+    precision, recall, f1 = _pairwise(labels)
+    copies, found, missed = _per_kind(labels, index)
+    kept_rate, original_groups = _kept_original(labels, index)
+    unrelated, mixed = _false_merges(labels)
+    return Quality(
+        records=len(labels.ids),
+        precision=precision,
+        recall=recall,
+        f1=f1,
+        kept_original=kept_rate,
+        original_groups=original_groups,
+        copies={k: copies[k] for k in COPY_KINDS},
+        found={k: found[k] for k in COPY_KINDS},
+        unrelated_grouped=unrelated,
+        mixed_groups=mixed,
+        missed=missed,
+    )
+
+
+# --------------------------------------------------------------------------- missed copies
+
+
+def _texts(path: Path, wanted: set[str]) -> dict[str, str]:
+    return {r["id"]: r["text"] for r in _records(path) if r["id"] in wanted}
+
+
+def _newsfold_estimates(
+    pairs: Sequence[tuple[str, str]],
+) -> tuple[list[float], list[float], int] | None:
+    """newsfold's estimated Jaccard and containment of each (copy, original) text pair, and how
+    many pairs were LSH candidates (agree on all rows of a band), with the Deduper defaults."""
+    try:
+        import numpy as np
+
+        from newsfold.dedup import Deduper
+        from newsfold.signatures import MinHasher
+    except Exception:  # newsfold not importable: report exact similarities only
+        return None
+    d = Deduper()
+    hasher = MinHasher(d.num_perm, d.ngram, d.seed)
+    estimated, contained, candidates = [], [], 0
+    for copy, original in pairs:
+        sig = hasher.signatures([copy, original])
+        j = float(np.mean(sig[0] == sig[1]))
+        sizes = [max(len(t.split()) - d.ngram + 1, 1) for t in (copy, original)]
+        estimated.append(j)
+        contained.append(j * sum(sizes) / (1 + j) / min(sizes))
+        bands = (sig[0] == sig[1]).reshape(d.bands, -1).all(axis=1)
+        candidates += bool(bands.any())
+    return estimated, contained, candidates
+
+
+def missed_similarity(corpus: Path, missed: dict[str, list[Pair]]) -> list[Missed]:
+    """Similarity of each sampled missed (copy, original) pair, per kind, from the corpus texts."""
+    wanted = {x for pairs in missed.values() for pair in pairs for x in pair}
+    texts = _texts(corpus, wanted) if wanted else {}
+    out = []
+    for kind in COPY_KINDS:
+        pairs = [(texts[c], texts[o]) for c, o in missed.get(kind, [])]
+        if not pairs:
+            continue
+        jaccard = [similarity(c, o)[0] for c, o in pairs]
+        estimates = _newsfold_estimates(pairs)
+        estimated, contained, candidates = estimates if estimates else ([], [], None)
+        out.append(Missed(kind, len(pairs), jaccard, estimated, contained, candidates))
+    return out
+
+
+def spread(values: Sequence[float]) -> str:
+    """``median (min–max)`` of the values, or a dash."""
+    if not values:
+        return "–"
+    return f"{statistics.median(values):.2f} ({min(values):.2f}–{max(values):.2f})"
