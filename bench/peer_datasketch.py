@@ -1,20 +1,23 @@
 """The datasketch peer of ``newsfold dedup``: near-duplicate groups of a JSON Lines file.
 
-``python bench/peer_datasketch.py IN.jsonl OUT.jsonl`` (a standalone script: it imports nothing
-from newsfold or the bench package, so its start-up and memory are datasketch's own).
+``python bench/peer_datasketch.py [--check] IN.jsonl OUT.jsonl`` (a standalone script: it imports
+nothing from newsfold or the bench package, so its start-up and memory are datasketch's own).
 
 What a datasketch user writes: word 5-gram shingles of the lower-cased text (words cut at
-non-alphanumeric characters, as newsfold does), a ``MinHash(num_perm=128)`` per record filled
+non-alphanumeric characters, like newsfold's tokens), a ``MinHash(num_perm=128)`` per record filled
 with ``update_batch``, and a ``MinHashLSH(threshold=0.5, num_perm=128)``. Records are streamed:
 each is queried against the index, then inserted (the same candidate pairs as inserting all and
 then querying each, without keeping every MinHash). Candidates are taken as matches (no Jaccard
 check), joined into groups by union-find, and the first member of each group in file order is
-kept. A second pass writes every record with ``dup_group``, ``kept`` and ``dup_of`` (the id of
-the kept record; null for kept ones).
+kept. With ``--check`` (what a careful user adds) every record's MinHash values are kept and a
+candidate is a match only when the estimated Jaccard similarity is at least the threshold. A
+second pass writes every record with ``dup_group``, ``kept`` and ``dup_of`` (the id of the kept
+record; null for kept ones).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import sys
@@ -68,12 +71,14 @@ def read(path: Path) -> Iterator[dict[str, Any]]:
                 yield json.loads(line)
 
 
-def group(path: Path) -> tuple[list[str], UnionFind]:
-    """The id of every record, and the groups of records that share an LSH bucket."""
+def group(path: Path, *, check: bool = False) -> tuple[list[str], UnionFind]:
+    """The id of every record, and the groups of records that share an LSH bucket (and, with
+    ``check``, have an estimated Jaccard similarity of at least the threshold)."""
     from datasketch import MinHash, MinHashLSH
 
     lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
     ids: list[str] = []
+    values: list[Any] = []  # the MinHash values of every record, kept only with check
     sets = UnionFind()
     for record in read(path):
         i = sets.add()
@@ -81,8 +86,11 @@ def group(path: Path) -> tuple[list[str], UnionFind]:
         m = MinHash(num_perm=NUM_PERM)
         m.update_batch(shingles(record["text"]))
         for j in lsh.query(m):
-            sets.union(i, j)
+            if not check or (m.hashvalues == values[j]).mean() >= THRESHOLD:
+                sets.union(i, j)
         lsh.insert(i, m)
+        if check:
+            values.append(m.hashvalues)
     return ids, sets
 
 
@@ -100,13 +108,15 @@ def write(path: Path, out: Path, ids: list[str], sets: UnionFind) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) != 2:
-        print("usage: python bench/peer_datasketch.py IN.jsonl OUT.jsonl", file=sys.stderr)
-        return 2
-    path, out = Path(args[0]), Path(args[1])
-    ids, sets = group(path)
-    write(path, out, ids, sets)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("input", type=Path, help="JSON Lines records with 'text' (and 'id')")
+    parser.add_argument("output", type=Path, help="where to write the records with their groups")
+    parser.add_argument(
+        "--check", action="store_true", help="keep a candidate only if its estimated Jaccard ≥ 0.5"
+    )
+    args = parser.parse_args(argv)
+    ids, sets = group(args.input, check=args.check)
+    write(args.input, args.output, ids, sets)
     return 0
 
 

@@ -549,6 +549,172 @@ def dedup(
         raise typer.Exit(1)
 
 
+def _load_article(ref: str, store: Store | None) -> Article:
+    """An article named by a stored id (or unique prefix), or read from a file."""
+    from newsfold.article import ArticleError, build_article
+    from newsfold.readers import Input, Raw, ReaderError, pick_reader
+
+    path = Path(ref)
+    if path.is_file():
+        try:
+            inp = Input.from_path(path)
+            for item in pick_reader(inp).read(inp, ReadOptions()):
+                if isinstance(item, Raw):
+                    return build_article(
+                        item.fields,
+                        origin=item.location,
+                        default_source=item.default_source,
+                        markdown=item.markdown,
+                    )
+        except (ReaderError, ArticleError) as exc:
+            _fail(f"{ref}: {exc}")
+        _fail(f"{ref}: no article in this file")
+    article = store.get(ref) if store is not None else None
+    if article is None:
+        _fail(f"{ref}: neither a file nor a stored article id")
+    return article
+
+
+def _diff_markup(a: str, b: str) -> tuple[str, str]:
+    """Both sentences as Rich markup: words only in ``a`` red, words only in ``b`` green."""
+    import difflib
+
+    wa, wb = a.split(), b.split()
+    left: list[str] = []
+    right: list[str] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=wa, b=wb, autojunk=False).get_opcodes():
+        old, new = escape(" ".join(wa[i1:i2])), escape(" ".join(wb[j1:j2]))
+        if op == "equal":
+            left.append(old)
+            right.append(new)
+            continue
+        if old:
+            left.append(f"[bold red]{old}[/]")
+        if new:
+            right.append(f"[bold green]{new}[/]")
+    return " ".join(left), " ".join(right)
+
+
+@app.command()
+def compare(
+    a: Annotated[str, typer.Argument(help="An article id or a file.")],
+    b: Annotated[str, typer.Argument(help="An article id or a file.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Compare two articles: relation, direction and the aligned sentences, changes highlighted."""
+    from newsfold.relations import compare as compare_articles
+
+    needs_store = not (Path(a).is_file() and Path(b).is_file())
+    store = _open(db) if needs_store else None
+    try:
+        art_a, art_b = _load_article(a, store), _load_article(b, store)
+    finally:
+        if store is not None:
+            store.close()
+    relation = compare_articles(art_a, art_b)
+    if as_json:
+        _write_json(relation.to_dict(art_a, art_b))
+        return
+    d = relation.direction
+    where = {"a": art_a.title, "b": art_b.title}
+    out.print(f"[bold]A[/] {escape(art_a.id)}  {escape(_cut(art_a.title, 100))}")
+    out.print(f"[bold]B[/] {escape(art_b.id)}  {escape(_cut(art_b.title, 100))}")
+    out.print(
+        f"\n[bold]{relation.kind}[/]  similarity {relation.similarity:.2f} · "
+        f"A covered {relation.coverage_a:.0%} · B covered {relation.coverage_b:.0%}"
+    )
+    if d.source:
+        out.print(
+            f"likely source: [bold]{d.source.upper()}[/] ({escape(_cut(where[d.source], 60))}), "
+            f"confidence {d.confidence:.0%}: {escape('; '.join(d.reasons))}"
+        )
+    elif relation.derived:
+        out.print("likely source: unknown (" + escape("; ".join(d.reasons)) + ")")
+    if not relation.alignment.pairs:
+        return
+    table = Table(box=box.SIMPLE_HEAD, show_lines=True)
+    table.add_column("A", ratio=1)
+    table.add_column("match", no_wrap=True)
+    table.add_column("B", ratio=1)
+    for p in relation.alignment.pairs:
+        ta = art_a.text[p.span_a[0] : p.span_a[1]]
+        tb = art_b.text[p.span_b[0] : p.span_b[1]]
+        left, right = _diff_markup(ta, tb) if p.kind == "edited" else (escape(ta), escape(tb))
+        table.add_row(f"[dim]{p.i}[/] {left}", f"{p.kind}\n{p.score:.2f}", f"[dim]{p.j}[/] {right}")
+    out.print(table)
+
+
+@app.command()
+def pairs(
+    input_path: Annotated[
+        str, typer.Argument(metavar="IN.jsonl", help="Records with text1 and text2 ('-': stdin).")
+    ],
+    output: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write here (default: stdout).")
+    ] = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Judge text pairs (dataset mode): one output record per input record, in input order.
+
+    Each record gains relation, similarity (0..1: how much of one text is derived from the
+    other), coverage1, coverage2 and source (1, 2 or null). Optional lang1/lang2 fields name the
+    languages; otherwise they are detected. Malformed lines are reported by file:line.
+    """
+    from newsfold.article import ArticleError, build_article
+    from newsfold.dataset import open_dataset, write_jsonl
+    from newsfold.readers import ReaderError
+    from newsfold.relations import compare as compare_articles
+
+    problems: list[Problem] = []
+
+    def judged(data: Any, progress: Progress, task: Any) -> Iterator[dict[str, Any]]:
+        for lineno, record in data.raw_lines():
+            progress.advance(task)
+            try:
+                a = build_article({"text": record.get("text1"), "language": record.get("lang1")})
+                b = build_article({"text": record.get("text2"), "language": record.get("lang2")})
+            except ArticleError as exc:
+                problems.append(Problem(f"{data.inp.name}:{lineno}", f"text1/text2: {exc}"))
+                continue
+            r = compare_articles(a, b)
+            yield {
+                **record,
+                "relation": r.kind,
+                "similarity": round(r.similarity, 4),
+                "coverage1": round(r.coverage_a, 4),
+                "coverage2": round(r.coverage_b, 4),
+                "source": {"a": 1, "b": 2}.get(r.direction.source or ""),
+            }
+
+    try:
+        with open_dataset(input_path) as data:
+            total = sum(1 for _ in data.raw_lines())
+            progress = Progress(
+                TextColumn("[bold]pairs"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=err,
+                disable=quiet,
+                transient=True,
+            )
+            with progress:
+                task = progress.add_task("pairs", total=total)
+                written = write_jsonl(output, judged(data, progress, task))
+            problems.extend(data.malformed())
+    except ReaderError as exc:
+        _fail(f"{input_path}: {exc}")
+    if not quiet:
+        for p in problems[:50]:
+            err.print(f"[red]{escape(str(p))}[/]")
+        err.print(
+            f"Judged {written} pair(s)" + (f"; {len(problems)} line(s) failed" if problems else "")
+        )
+    if problems:
+        raise typer.Exit(1)
+
+
 @app.command()
 def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
     """What the store holds: articles by outlet and language, and the span of dates."""

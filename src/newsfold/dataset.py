@@ -44,6 +44,12 @@ class Dataset:
             else:
                 self.problems.append(item)
 
+    def malformed(self) -> list[Problem]:
+        """The lines that are not JSON objects (read through once)."""
+        for _ in self.records():
+            pass
+        return list(self.problems)
+
     def raw_lines(self) -> Iterator[tuple[int, dict[str, Any]]]:
         """``(line number, the record exactly as given)`` of every line that is a JSON object."""
         with self.inp.open() as fh:
