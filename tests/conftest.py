@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import io
+import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+# onnxruntime keeps a device id under $XDG_CACHE_HOME (default ~/.cache): keep tests from writing
+# outside their own temporary space.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="newsfold-test-cache-")
 
 from newsfold.store import Store
 
