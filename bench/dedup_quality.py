@@ -15,6 +15,7 @@ every other record is alone. Scores:
 exact Jaccard similarity of their word 5-gram sets and, through newsfold's own signatures
 (``newsfold.signatures.MinHasher``, the ``Deduper`` defaults), the estimated Jaccard similarity
 and containment newsfold compares with its thresholds, and whether the pair was an LSH candidate.
+:func:`newsfold_candidates` counts the candidate pairs newsfold's LSH yields on a whole corpus.
 """
 
 from __future__ import annotations
@@ -29,7 +30,14 @@ from typing import Any
 
 from bench.planted import COPY_KINDS, similarity
 
-__all__ = ["Missed", "Quality", "evaluate", "missed_similarity"]
+__all__ = [
+    "Candidates",
+    "Missed",
+    "Quality",
+    "evaluate",
+    "missed_similarity",
+    "newsfold_candidates",
+]
 
 #: Missed copies measured per kind (the first in file order).
 MISSED_SAMPLE = 200
@@ -234,3 +242,47 @@ def spread(values: Sequence[float]) -> str:
     if not values:
         return "–"
     return f"{statistics.median(values):.2f} ({min(values):.2f}–{max(values):.2f})"
+
+
+# --------------------------------------------------------------------------- candidate pairs
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """The LSH candidate pairs of newsfold's signatures on a corpus (``Deduper`` defaults)."""
+
+    records: int
+    pairs: int
+    planted: int  # pairs within one planted cluster (an original and its copies)
+
+
+def _signatures(corpus: Path, hasher: Any, batch: int = 2_000) -> tuple[Any, list[str]]:
+    import numpy as np
+
+    sigs, truth, texts = [], [], []
+    for record in _records(corpus):
+        texts.append(record["text"])
+        truth.append(record["planted"]["of"] or record["id"])
+        if len(texts) == batch:
+            sigs.append(hasher.signatures(texts))
+            texts = []
+    if texts:
+        sigs.append(hasher.signatures(texts))
+    return np.concatenate(sigs), truth
+
+
+def newsfold_candidates(corpus: Path) -> Candidates | None:
+    """How many pairs newsfold's LSH banding makes candidates (None if newsfold won't import)."""
+    try:
+        import numpy as np
+
+        from newsfold.dedup import Deduper
+        from newsfold.signatures import MinHasher, candidate_pairs
+    except Exception:  # newsfold not importable: no count
+        return None
+    d = Deduper()
+    sig, truth = _signatures(corpus, MinHasher(d.num_perm, d.ngram, d.seed))
+    pairs = candidate_pairs(sig, d.bands)
+    labels = np.unique(np.asarray(truth), return_inverse=True)[1]
+    planted = int(np.count_nonzero(labels[pairs[:, 0]] == labels[pairs[:, 1]]))
+    return Candidates(len(truth), len(pairs), planted)

@@ -32,7 +32,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench import planted, report
-from bench.dedup_quality import Missed, Quality, evaluate, missed_similarity, spread
+from bench.dedup_quality import (
+    Candidates,
+    Missed,
+    Quality,
+    evaluate,
+    missed_similarity,
+    newsfold_candidates,
+    spread,
+)
 from bench.ingest_speed import TIME, WORK, IngestFailed, TooSlow, newsfold_command, parse_time_v
 
 __all__ = ["run"]
@@ -97,6 +105,7 @@ class Run:
 class Results:
     runs: list[Run] = field(default_factory=list)
     missed: dict[int, list[Missed]] = field(default_factory=dict)
+    candidates: dict[int, Candidates] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
     def get(self, tool: str, records: int) -> Run | None:
@@ -163,6 +172,9 @@ def measure_size(n: int, results: Results) -> None:
         ours = results.get("newsfold", n)
         if ours is not None and ours.quality is not None:
             results.missed[n] = missed_similarity(corpus.path, ours.quality.missed)
+        candidates = newsfold_candidates(corpus.path)
+        if candidates is not None:
+            results.candidates[n] = candidates
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -392,6 +404,35 @@ def _datasketch_bands() -> str:
         return "its own bands"
 
 
+def candidate_lines(results: Results) -> str:
+    """How many pairs newsfold's LSH hands to its comparison step, and how many are planted."""
+    if not results.candidates:
+        return ""
+    lines = []
+    for c in results.candidates.values():
+        chance = c.pairs - c.planted
+        lines.append(
+            f"- At {c.records:,} records: {c.pairs:,} candidate pairs "
+            f"({c.pairs / c.records:.1f} per record), {c.planted:,} of them within a planted "
+            f"cluster and {chance:,} ({chance / max(c.pairs, 1):.0%}) chance pairs of unrelated "
+            f"articles; both signatures of every pair (2 × 512 bytes) would take "
+            f"{c.pairs * 1024 / report.MB:,.0f} MB gathered at once."
+        )
+    sizes_ = sorted(results.candidates)
+    if len(sizes_) > 1:
+        small, large = results.candidates[sizes_[0]], results.candidates[sizes_[-1]]
+        lines.append(
+            f"- Candidate pairs grow {large.pairs / max(small.pairs, 1):.1f}× for "
+            f"{large.records / small.records:.0f}× the records."
+        )
+    return (
+        "newsfold's LSH candidates (its signatures and banding recomputed in the benchmark "
+        "process with the `Deduper` defaults, after the timed runs; not timed):\n\n"
+        + "\n".join(lines)
+        + "\n"
+    )
+
+
 def method(quick: bool) -> str:
     n = sizes(quick)
     return (
@@ -452,6 +493,7 @@ def render(results: Results, quick: bool) -> str:
         "Recall per kind of planted copy (share of copies put in their original's group):\n",
         per_kind_table(results),
         missed_table(results),
+        candidate_lines(results),
         "False merges:\n\n" + false_merge_lines(results) + "\n",
         "\n".join(caveats()) + "\n",
     ]
@@ -460,7 +502,7 @@ def render(results: Results, quick: bool) -> str:
         parts.append("Failed runs:\n\n" + "\n".join(failed) + "\n")
     if results.notes:
         parts.append("\n".join(f"- {note}" for note in results.notes) + "\n")
-    return "\n".join(parts)
+    return "\n".join(part for part in parts if part)
 
 
 def run(quick: bool) -> str:

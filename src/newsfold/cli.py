@@ -646,6 +646,90 @@ def compare(
 
 
 @app.command()
+def links(
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Find which stored articles copy, rewrite or translate which (incremental).
+
+    Articles added since the last run are compared with the whole store; earlier pairs are
+    kept. Prints the reuse trees: each derived article under its most likely source.
+    """
+    from newsfold.links import Linker, reuse_trees
+
+    with _open(db) as store:
+        progress = Progress(
+            SpinnerColumn(),
+            TextColumn("[bold]links[/] {task.fields[stage]}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            disable=quiet or as_json,
+            transient=True,
+        )
+        with progress:
+            task = progress.add_task("links", total=None, stage="")
+
+            def on_progress(stage: str, done: int, total: int) -> None:
+                progress.update(task, stage=stage, completed=done, total=total)
+
+            report = Linker(store).run(on_progress)
+        relations = store.relations()
+        trees = reuse_trees(relations)
+        titles = {
+            a: (store.get(a) or Article(id=a, text="")).title for t in trees for a in t["members"]
+        }
+    if as_json:
+        _write_json(
+            {
+                "new_articles": report.new_articles,
+                "candidates": report.candidates,
+                "relations_found": report.relations,
+                "relations": [{k: v for k, v in r.items() if k != "pairs"} for r in relations],
+                "trees": trees,
+            }
+        )
+        return
+    if quiet:
+        return
+    err.print(
+        f"Linked {report.new_articles} new article(s): {report.candidates} candidate pair(s), "
+        + (", ".join(f"{n} {k}" for k, n in sorted(report.relations.items())) or "no relations")
+    )
+    for tree in trees:
+        _print_tree(tree, titles)
+
+
+def _print_tree(tree: dict[str, Any], titles: dict[str, str | None]) -> None:
+    from rich.tree import Tree
+
+    children: dict[str, list[dict[str, Any]]] = {}
+    for edge in tree["edges"]:
+        children.setdefault(edge["source"], []).append(edge)
+
+    def label(article_id: str) -> str:
+        return f"[bold]{article_id}[/] {escape(_cut(titles.get(article_id), 70))}"
+
+    root = Tree(label(tree["root"]) + " [dim](likely original)[/]")
+    stack = [(root, tree["root"])]
+    while stack:
+        parent_node, article = stack.pop()
+        for edge in children.get(article, []):
+            how = (
+                f"confidence {edge['confidence']:.0%}"
+                if edge["direction"] == "evidence"
+                else "direction assumed"
+            )
+            child = parent_node.add(
+                f"{label(edge['copy'])} [dim]{edge['relation']} {edge['similarity']:.2f}, {how}[/]"
+            )
+            stack.append((child, edge["copy"]))
+    out.print(root)
+
+
+@app.command()
 def pairs(
     input_path: Annotated[
         str, typer.Argument(metavar="IN.jsonl", help="Records with text1 and text2 ('-': stdin).")

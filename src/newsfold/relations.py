@@ -26,6 +26,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy as np
+from numpy.typing import NDArray
+
 from newsfold.align import Alignment, SentenceAligner, word_diff
 from newsfold.article import Article
 
@@ -177,11 +180,21 @@ def _lead(article: Article, sentences: int = 3) -> str:
     return f"{article.title or ''}. {first}"
 
 
-def compare(a: Article, b: Article, aligner: SentenceAligner | None = None) -> Relation:
-    """The relation of ``a`` and ``b`` with its evidence (see the module docstring)."""
+def compare(
+    a: Article,
+    b: Article,
+    aligner: SentenceAligner | None = None,
+    *,
+    vectors: tuple[NDArray[np.float32], NDArray[np.float32]] | None = None,
+) -> Relation:
+    """The relation of ``a`` and ``b`` with its evidence (see the module docstring).
+
+    ``vectors``: the sentence embeddings of both articles, when the caller has them cached
+    (from the aligner's encoder).
+    """
     cross = bool(a.language and b.language and a.language != b.language)
     aligner = aligner or default_aligner(cross)
-    al = aligner.align(a, b)
+    al = aligner.align(a, b, *(vectors or (None, None)))
     kind = _classify(a, b, al, aligner)
     if kind == "unrelated" and aligner.encoder is not None:
         lead_a, lead_b = aligner.encoder.encode([_lead(a), _lead(b)])

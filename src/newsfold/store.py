@@ -94,8 +94,40 @@ _V3 = """
 DROP TRIGGER articles_fts_insert;
 """
 
+# Version 4: what the reuse stage learns. Signatures and vectors are caches keyed by article;
+# relations hold one row per related pair (a < b by id) with its evidence as JSON.
+_V4 = """
+CREATE TABLE signatures (
+    article  TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    minhash  BLOB NOT NULL,
+    shingles INTEGER NOT NULL
+);
+CREATE TABLE vectors (
+    article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    model   TEXT NOT NULL,
+    vector  BLOB NOT NULL,
+    PRIMARY KEY (article, model)
+);
+CREATE TABLE relations (
+    a           TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    b           TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    kind        TEXT NOT NULL,
+    similarity  REAL NOT NULL,
+    coverage_a  REAL NOT NULL,
+    coverage_b  REAL NOT NULL,
+    source      TEXT,
+    confidence  REAL NOT NULL DEFAULT 0,
+    evidence    TEXT NOT NULL,
+    PRIMARY KEY (a, b)
+);
+CREATE INDEX relations_b ON relations(b);
+CREATE TABLE linked (
+    article TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE
+);
+"""
+
 #: Schema migrations in order: migration ``i`` brings a store from version ``i`` to ``i + 1``.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 
 
 def migrate(conn: sqlite3.Connection, migrations: Sequence[str] = MIGRATIONS) -> int:
@@ -332,6 +364,102 @@ class Store:
             "last_published": last,
             "schema_version": self.schema_version,
         }
+
+    # -- what the reuse stage learns (newsfold.links computes it)
+    def ids(self) -> list[str]:
+        """Every stored article id, oldest first (undated last)."""
+        rows = self._conn.execute(
+            "SELECT id FROM articles ORDER BY published_utc IS NULL, published_utc, seq"
+        )
+        return [r[0] for r in rows]
+
+    def unlinked_ids(self) -> list[str]:
+        """Articles not yet compared with the rest of the store."""
+        rows = self._conn.execute(
+            "SELECT id FROM articles WHERE id NOT IN (SELECT article FROM linked) "
+            "ORDER BY published_utc IS NULL, published_utc, seq"
+        )
+        return [r[0] for r in rows]
+
+    def mark_linked(self, ids: Sequence[str]) -> None:
+        with self.transaction():
+            self._conn.executemany(
+                "INSERT OR IGNORE INTO linked (article) VALUES (?)", [(i,) for i in ids]
+            )
+
+    def signatures(self, ids: Sequence[str]) -> dict[str, tuple[bytes, int]]:
+        """Cached MinHash signatures (raw bytes) and shingle counts of the given articles."""
+        return self._by_ids("SELECT article, minhash, shingles FROM signatures", ids, 2)
+
+    def put_signatures(self, rows: Sequence[tuple[str, bytes, int]]) -> None:
+        with self.transaction():
+            self._conn.executemany(
+                "INSERT OR REPLACE INTO signatures (article, minhash, shingles) VALUES (?, ?, ?)",
+                rows,
+            )
+
+    def vectors(self, ids: Sequence[str], model: str) -> dict[str, bytes]:
+        """Cached embedding vectors (raw float32 bytes) of the given articles for ``model``."""
+        found = self._by_ids("SELECT article, vector FROM vectors", ids, 1, "model = ?", (model,))
+        return {k: v[0] for k, v in found.items()}
+
+    def put_vectors(self, model: str, rows: Sequence[tuple[str, bytes]]) -> None:
+        with self.transaction():
+            self._conn.executemany(
+                "INSERT OR REPLACE INTO vectors (article, model, vector) VALUES (?, ?, ?)",
+                [(a, model, v) for a, v in rows],
+            )
+
+    def _by_ids(
+        self,
+        select: str,
+        ids: Sequence[str],
+        width: int,
+        extra: str = "",
+        params: tuple[Any, ...] = (),
+    ) -> dict[str, tuple[Any, ...]]:
+        out: dict[str, tuple[Any, ...]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            where = f"article IN ({','.join('?' * len(chunk))})" + (
+                f" AND {extra}" if extra else ""
+            )
+            for row in self._conn.execute(f"{select} WHERE {where}", (*chunk, *params)):
+                out[row[0]] = tuple(row[1 : 1 + width])
+        return out
+
+    def put_relations(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Store relations (dicts as :meth:`Relation.to_dict` makes them), replacing old ones."""
+        with self.transaction():
+            self._conn.executemany(
+                "INSERT OR REPLACE INTO relations (a, b, kind, similarity, coverage_a, "
+                "coverage_b, source, confidence, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        r["a"],
+                        r["b"],
+                        r["relation"],
+                        r["similarity"],
+                        r["coverage_a"],
+                        r["coverage_b"],
+                        r["source"],
+                        r["direction"]["confidence"],
+                        json.dumps(r, ensure_ascii=False),
+                    )
+                    for r in rows
+                ],
+            )
+
+    def relations(self, article_id: str | None = None) -> list[dict[str, Any]]:
+        """Stored relations (all, or those of one article), as dicts with their evidence."""
+        if article_id is None:
+            rows = self._conn.execute("SELECT evidence FROM relations ORDER BY a, b")
+        else:
+            rows = self._conn.execute(
+                "SELECT evidence FROM relations WHERE a = ? OR b = ? ORDER BY a, b",
+                (article_id, article_id),
+            )
+        return [json.loads(r[0]) for r in rows]
 
     # -- ingest (the pipeline lives in newsfold.ingest)
     def ingest(

@@ -1,0 +1,106 @@
+"""Linking the demo corpus: candidates, stored relations, incremental runs and reuse trees."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from newsfold.cli import app
+from newsfold.links import Linker, reuse_trees
+from newsfold.store import Store
+
+from .conftest import DEMO
+
+ORIGINAL = "meridian-press/valmora-warehouse-explosion.txt"
+
+
+def _ids(store: Store) -> dict[str, str]:
+    """Article ids by path under corpus/ (or by file name for files elsewhere)."""
+    ids = {}
+    for a in store.articles():
+        origin = a.origin or ""
+        ids[origin.split("corpus/")[-1] if "corpus/" in origin else Path(origin).name] = a.id
+    return ids
+
+
+def test_incremental_links_match_one_batch(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(DEMO / "corpus", corpus)
+    later = tmp_path / "later"
+    later.mkdir()
+    # Hold back the light edit and the translation, then add them in a second run.
+    for rel in ("northern-times/valmora-port-warehouse-blast.txt", "le-journal-du-littoral"):
+        shutil.move(corpus / rel, later / Path(rel).name)
+    with Store(tmp_path / "inc.db") as store:
+        store.ingest([corpus])
+        first = Linker(store).run()
+        assert first.new_articles == 23 and first.candidates > 0
+        before = {(r["a"], r["b"]): r["relation"] for r in store.relations()}
+        store.ingest([later])
+        second = Linker(store).run()
+        assert second.new_articles == 2
+        after = {(r["a"], r["b"]): r["relation"] for r in store.relations()}
+        assert Linker(store).run().new_articles == 0  # nothing left to link
+        ids = _ids(store)
+    assert all(after[k] == v for k, v in before.items())  # old pairs kept as they were
+    new_pairs = set(after) - set(before)
+    assert new_pairs and all(
+        ids["valmora-port-warehouse-blast.txt"] in p or ids["explosion-entrepot-valmora.txt"] in p
+        for p in new_pairs
+    )
+
+    with Store(tmp_path / "batch.db") as store:
+        store.ingest([corpus, later])
+        Linker(store).run()
+        batch = {(r["a"], r["b"]): r["relation"] for r in store.relations()}
+    assert batch == after
+
+
+def test_relations_and_tree_of_the_demo(tmp_path: Path) -> None:
+    with Store(tmp_path / "demo.db") as store:
+        store.ingest([DEMO / "corpus"])
+        Linker(store).run()
+        ids = _ids(store)
+        relations = store.relations()
+    kinds = {(r["a"], r["b"]): r["relation"] for r in relations}
+
+    def kind(x: str, y: str) -> str | None:
+        a, b = sorted((ids[x], ids[y]))
+        return kinds.get((a, b))
+
+    assert kind(ORIGINAL, "northern-times/valmora-port-warehouse-blast.txt") == "near_duplicate"
+    assert kind(ORIGINAL, "le-journal-du-littoral/explosion-entrepot-valmora.txt") == "translation"
+    assert kind(ORIGINAL, "coastal-herald/valmora-blast-witnesses.html") == "same_story"
+    # Two different earthquakes are never linked as reuse.
+    orlen, tarsk = (
+        "meridian-press/orlen-earthquake-kestria.txt",
+        "meridian-press/tarsk-earthquake-kestria.txt",
+    )
+    assert kind(orlen, tarsk) in (None, "same_story")
+    trees = reuse_trees(relations)
+    valmora = next(t for t in trees if ids[ORIGINAL] in t["members"])
+    assert valmora["root"] in {
+        ids[ORIGINAL],
+        ids["daily-ledger/chemical-blast-kills-14-in-valmora-port.txt"],
+    }
+    assert ids["le-journal-du-littoral/explosion-entrepot-valmora.txt"] in valmora["members"]
+    assert ids["coastal-herald/valmora-blast-witnesses.html"] not in valmora["members"]
+    assert len(valmora["edges"]) == len(valmora["members"]) - 1
+
+
+def test_links_command(tmp_path: Path) -> None:
+    db = tmp_path / "cli.db"
+    runner = CliRunner()
+    assert (
+        runner.invoke(app, ["ingest", str(DEMO / "corpus"), "--db", str(db), "-q"]).exit_code == 0
+    )
+    result = runner.invoke(app, ["links", "--db", str(db), "--json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["new_articles"] == 25 and data["trees"]
+    assert {"a", "b", "relation", "similarity", "source"} <= set(data["relations"][0])
+    result = runner.invoke(app, ["links", "--db", str(db)])
+    assert result.exit_code == 0 and "likely original" in result.stdout
