@@ -414,8 +414,8 @@ def candidate_lines(results: Results) -> str:
         lines.append(
             f"- At {c.records:,} records: {c.pairs:,} candidate pairs "
             f"({c.pairs / c.records:.1f} per record), {c.planted:,} of them within a planted "
-            f"cluster and {chance:,} ({chance / max(c.pairs, 1):.0%}) chance pairs of unrelated "
-            f"articles; both signatures of every pair (2 × 512 bytes) would take "
+            f"cluster and {chance:,} ({chance / max(c.pairs, 1):.0%}) chance pairs across "
+            f"clusters; both signatures of every pair (2 × 512 bytes) would take "
             f"{c.pairs * 1024 / report.MB:,.0f} MB gathered at once."
         )
     sizes_ = sorted(results.candidates)

@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from newsfold.cli import app
@@ -26,14 +27,27 @@ def _ids(store: Store) -> dict[str, str]:
     return ids
 
 
-def test_incremental_links_match_one_batch(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def linked_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo corpus ingested and linked in one batch (shared: linking takes seconds)."""
+    db = tmp_path_factory.mktemp("linked") / "demo.db"
+    with Store(db) as store:
+        store.ingest([DEMO / "corpus"])
+        Linker(store).run()
+    return db
+
+
+def test_incremental_links_match_one_batch(tmp_path: Path, linked_demo: Path) -> None:
     corpus = tmp_path / "corpus"
     shutil.copytree(DEMO / "corpus", corpus)
     later = tmp_path / "later"
     later.mkdir()
     # Hold back the light edit and the translation, then add them in a second run.
+    # (Folders keep their names: the folder names the outlet, and the outlet is part of the id.)
     for rel in ("northern-times/valmora-port-warehouse-blast.txt", "le-journal-du-littoral"):
-        shutil.move(corpus / rel, later / Path(rel).name)
+        target = later / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(corpus / rel, target)
     with Store(tmp_path / "inc.db") as store:
         store.ingest([corpus])
         first = Linker(store).run()
@@ -52,17 +66,13 @@ def test_incremental_links_match_one_batch(tmp_path: Path) -> None:
         for p in new_pairs
     )
 
-    with Store(tmp_path / "batch.db") as store:
-        store.ingest([corpus, later])
-        Linker(store).run()
+    with Store(linked_demo) as store:
         batch = {(r["a"], r["b"]): r["relation"] for r in store.relations()}
     assert batch == after
 
 
-def test_relations_and_tree_of_the_demo(tmp_path: Path) -> None:
-    with Store(tmp_path / "demo.db") as store:
-        store.ingest([DEMO / "corpus"])
-        Linker(store).run()
+def test_relations_and_tree_of_the_demo(linked_demo: Path) -> None:
+    with Store(linked_demo) as store:
         ids = _ids(store)
         relations = store.relations()
     kinds = {(r["a"], r["b"]): r["relation"] for r in relations}
@@ -91,16 +101,20 @@ def test_relations_and_tree_of_the_demo(tmp_path: Path) -> None:
     assert len(valmora["edges"]) == len(valmora["members"]) - 1
 
 
-def test_links_command(tmp_path: Path) -> None:
+def test_links_command(tmp_path: Path, linked_demo: Path) -> None:
     db = tmp_path / "cli.db"
+    shutil.copy(linked_demo, db)
     runner = CliRunner()
-    assert (
-        runner.invoke(app, ["ingest", str(DEMO / "corpus"), "--db", str(db), "-q"]).exit_code == 0
+    extra = tmp_path / "extra.txt"
+    extra.write_text(
+        "Valmora port blast: what we know\n\nA chemical warehouse exploded in the port of "
+        "Valmora on Tuesday, killing 14 people and injuring 57, officials said.\n"
     )
+    assert runner.invoke(app, ["ingest", str(extra), "--db", str(db), "-q"]).exit_code == 0
     result = runner.invoke(app, ["links", "--db", str(db), "--json"])
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data["new_articles"] == 25 and data["trees"]
+    assert data["new_articles"] == 1 and data["trees"]
     assert {"a", "b", "relation", "similarity", "source"} <= set(data["relations"][0])
     result = runner.invoke(app, ["links", "--db", str(db)])
     assert result.exit_code == 0 and "likely original" in result.stdout
