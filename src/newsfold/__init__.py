@@ -8,6 +8,9 @@ The Python API mirrors the command line::
         for article in store.articles(source="example.com"):
             print(article.id, article.title)
         hits = store.search("ceasefire Egypt")
+
+    relation = newsfold.compare(article_a, article_b)   # kind, similarity, direction, evidence
+    deduper = newsfold.Deduper().fit(texts)             # groups_, kept_, dup_of_, relations_
 """
 
 from __future__ import annotations
@@ -15,19 +18,24 @@ from __future__ import annotations
 import os
 
 from newsfold.article import Article, Sentence, build_article
+from newsfold.dedup import Deduper
 from newsfold.ingest import IngestReport
 from newsfold.readers import ReadOptions
+from newsfold.relations import Relation, compare
 from newsfold.store import Store, StoreError
 
 __all__ = [
     "Article",
+    "Deduper",
     "IngestReport",
     "ReadOptions",
+    "Relation",
     "Sentence",
     "Store",
     "StoreError",
     "__version__",
     "build_article",
+    "compare",
     "open",
 ]
 
