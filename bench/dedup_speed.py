@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -50,6 +51,11 @@ TARGET_SPEEDUP = 3.0
 TARGET_GROWTH = 12.0
 #: Any run is stopped after this long.
 HARD_LIMIT_S = 45 * 60
+#: Sizes up to SMALL records are timed REPEATS_SMALL times per tool (the median is reported).
+SMALL = 10_000
+REPEATS_SMALL = 3
+#: A 1-minute load average above this before a run is noted (the machine has 2 cores).
+BUSY_LOAD = 1.5
 
 Argv = Callable[[Path, Path], list[str]]
 
@@ -144,17 +150,41 @@ def timed(argv: list[str], limit_s: float) -> tuple[float, int]:
     return parse_time_v(stderr)
 
 
-def measure(tool: str, corpus: planted.PlantedCorpus, folder: Path) -> Run:
-    """Run ``tool`` on the corpus and score its output (deleted afterwards)."""
-    print(f"bench:   {tool}: {corpus.records:,} records …", file=sys.stderr, flush=True)
+def repeats(n: int) -> int:
+    """Timed runs per tool at ``n`` records (the median is reported): a stray process on a
+    2-core machine can double a run of a few seconds."""
+    return REPEATS_SMALL if n <= SMALL else 1
+
+
+def _load_note(tool: str, n: int, notes: list[str]) -> None:
+    load = os.getloadavg()[0]
+    if load > BUSY_LOAD:
+        notes.append(
+            f"The 1-minute load average was {load:.1f} before a {tool} run at {n:,} records: "
+            "something else may have been running."
+        )
+
+
+def measure(tool: str, corpus: planted.PlantedCorpus, folder: Path, notes: list[str]) -> Run:
+    """Run ``tool`` on the corpus (``repeats`` times: median time and peak RSS) and score its
+    first output (outputs are deleted)."""
+    n = corpus.records
+    print(f"bench:   {tool}: {n:,} records …", file=sys.stderr, flush=True)
     out = folder / f"{tool}.jsonl"
+    times, peaks, quality = [], [], None
     try:
-        seconds, rss_kb = timed(TOOLS[tool](corpus.path, out), HARD_LIMIT_S)
-        return Run(tool, corpus.records, seconds, rss_kb, evaluate(out))
+        for _ in range(repeats(n)):
+            _load_note(tool, n, notes)
+            seconds, rss_kb = timed(TOOLS[tool](corpus.path, out), HARD_LIMIT_S)
+            times.append(seconds)
+            peaks.append(rss_kb)
+            quality = quality or evaluate(out)
+            out.unlink()
     except (RunFailed, TooSlow, IngestFailed) as exc:
-        return Run(tool, corpus.records, problem=str(exc))
+        return Run(tool, n, problem=str(exc))
     finally:
         out.unlink(missing_ok=True)
+    return Run(tool, n, statistics.median(times), int(statistics.median(peaks)), quality)
 
 
 def measure_size(n: int, results: Results) -> None:
@@ -168,7 +198,7 @@ def measure_size(n: int, results: Results) -> None:
             f"took {corpus.seconds:.1f} s (not counted)."
         )
         for tool in TOOLS:
-            results.runs.append(measure(tool, corpus, folder))
+            results.runs.append(measure(tool, corpus, folder, results.notes))
         ours = results.get("newsfold", n)
         if ours is not None and ours.quality is not None:
             results.missed[n] = missed_similarity(corpus.path, ours.quality.missed)
@@ -444,8 +474,9 @@ def method(quick: bool) -> str:
         f"`/usr/bin/time -v {COMMANDS[PEER_NAME]}`; {CHECKED_NAME}: "
         f"`/usr/bin/time -v {COMMANDS[CHECKED_NAME]}` (see below).\n"
         "- Seconds are the wall clock of the whole process (start-up, reading and writing the "
-        "JSONL included), peak RSS its maximum resident set size (MB of 2^20 bytes); one run "
-        "each, one at a time.\n"
+        "JSONL included), peak RSS its maximum resident set size (MB of 2^20 bytes); runs one "
+        f"at a time, the median of {REPEATS_SMALL} runs per tool up to {SMALL:,} records, one "
+        "run above.\n"
         "- Quality is scored from each output file against the planted labels: pairwise "
         "precision/recall/F1 over same-group pairs (an original and its copies form one true "
         "cluster, everything else is alone); original kept: of the groups joining a planted "

@@ -35,7 +35,7 @@ from numpy.typing import NDArray
 
 import newsfold
 from bench import report
-from newsfold.article import Article
+from newsfold.article import Article, ArticleError
 from newsfold.embed import MiniLM
 from newsfold.relations import Relation, compare
 
@@ -141,15 +141,46 @@ def english(text: str) -> Article:
 # --------------------------------------------------------------------------- systems
 
 
-def newsfold_judgments(text_pairs: Sequence[tuple[str, str]]) -> tuple[Timed, Labels]:
-    """``compare(a, b).similarity`` per pair (building the articles is timed too), and whether
-    the relation newsfold names is a derived one."""
+@dataclass(frozen=True, slots=True)
+class Judgments:
+    """newsfold's judgments of some pairs: similarity (timed), whether the relation it names is
+    a derived kind, and why a text could not become an article ("" when it could; such a pair
+    scores 0 and is not derived)."""
+
+    timed: Timed
+    derived: Labels
+    errors: list[str]
+
+    def __add__(self, other: Judgments) -> Judgments:
+        timed = Timed(
+            self.timed.system,
+            np.concatenate([self.timed.scores, other.timed.scores]),
+            self.timed.seconds + other.timed.seconds,
+        )
+        derived = np.concatenate([self.derived, other.derived])
+        return Judgments(timed, derived, self.errors + other.errors)
+
+
+def judge(text1: str, text2: str) -> tuple[float, bool, str]:
+    """Similarity, derived or not, and why a text could not become an article ("" if none)."""
+    articles = []
+    for text in (text1, text2):
+        try:
+            articles.append(english(text))
+        except ArticleError as exc:
+            return 0.0, False, f"“{excerpt(text)}”: {exc}"
+    relation = compare(*articles)
+    return relation.similarity, relation.derived, ""
+
+
+def newsfold_judgments(text_pairs: Sequence[tuple[str, str]]) -> Judgments:
+    """:func:`judge` every pair (building the articles is timed too)."""
     started = time.perf_counter()
-    relations = [compare(english(t1), english(t2)) for t1, t2 in text_pairs]
+    judged = [judge(t1, t2) for t1, t2 in text_pairs]
     seconds = time.perf_counter() - started
-    scores = np.array([r.similarity for r in relations], dtype=np.float64)
-    derived = np.array([r.derived for r in relations], dtype=bool)
-    return Timed("newsfold similarity", scores, seconds), derived
+    scores = np.array([j[0] for j in judged], dtype=np.float64)
+    derived = np.array([j[1] for j in judged], dtype=bool)
+    return Judgments(Timed("newsfold similarity", scores, seconds), derived, [j[2] for j in judged])
 
 
 def minilm_cosine(text_pairs: Sequence[tuple[str, str]], encoder: MiniLM) -> Timed:
@@ -247,6 +278,17 @@ def bullet_list(lines: Sequence[str]) -> str:
     return "\n".join(f"- {line}" for line in lines) + "\n"
 
 
+def unreadable(ids: Sequence[str], errors: Sequence[str]) -> str:
+    """A note listing the pairs newsfold could not read (empty when there are none)."""
+    lines = [f"{id_}: {error}" for id_, error in zip(ids, errors, strict=True) if error]
+    if not lines:
+        return ""
+    return (
+        f"newsfold could not build an article from a text of {len(lines)} pair(s), scored 0 "
+        "and not derived:\n\n" + bullet_list(lines)
+    )
+
+
 def verdict(value: float, target: float, what: str) -> str:
     met = "met" if value >= target else "NOT met"
     return f"**Target {met}:** {what} {value:.3f} (target ≥ {target:.2f})."
@@ -259,9 +301,13 @@ def verdict(value: float, target: float, what: str) -> str:
 class PairResult:
     spec: PairSet
     pairs: list[Pair]
-    systems: list[Timed]
-    derived: Labels
+    ours: Judgments
+    peer: Timed
     note: str
+
+    @property
+    def systems(self) -> list[Timed]:
+        return [self.ours.timed, self.peer]
 
     @property
     def labels(self) -> Labels:
@@ -274,20 +320,13 @@ def score_pairs(spec: PairSet, quick: bool, encoder: MiniLM) -> PairResult:
     pairs = load_pairs(DATA / spec.file)
     texts = [(p.text1, p.text2) for p in pairs]
     wanted = min(spec.quick, len(pairs)) if quick else len(pairs)
-    probe, probe_derived = newsfold_judgments(texts[: min(PROBE_PAIRS, wanted)])
+    probe = newsfold_judgments(texts[: min(PROBE_PAIRS, wanted)])
     if quick:
         n, note = wanted, f"quick mode: the first {wanted:,} of {len(pairs):,} pairs"
     else:
-        n, note = fit_budget(probe, len(pairs), spec.fallback)
-    rest, rest_derived = newsfold_judgments(texts[len(probe.scores) : n])
-    ours = Timed(
-        probe.system,
-        np.concatenate([probe.scores, rest.scores]),
-        probe.seconds + rest.seconds,
-    )
-    derived = np.concatenate([probe_derived, rest_derived])
-    peer = minilm_cosine(texts[:n], encoder)
-    return PairResult(spec, pairs[:n], [ours, peer], derived, note)
+        n, note = fit_budget(probe.timed, len(pairs), spec.fallback)
+    ours = probe + newsfold_judgments(texts[len(probe.errors) : n])
+    return PairResult(spec, pairs[:n], ours, minilm_cosine(texts[:n], encoder), note)
 
 
 def fit_budget(probe: Timed, total: int, fallback: int) -> tuple[int, str]:
@@ -312,9 +351,10 @@ def pair_rows(result: PairResult) -> list[list[str]]:
         rows.append(
             [t.system, fmt(best.value), fmt(best.accuracy), fmt(best.f1), fmt(cv), *timing_cells(t)]
         )
-    tp = int((result.derived & labels).sum())
-    f1 = 2 * tp / max(int(result.derived.sum() + labels.sum()), 1)
-    accuracy = float((result.derived == labels).mean())
+    derived = result.ours.derived
+    tp = int((derived & labels).sum())
+    f1 = 2 * tp / max(int(derived.sum() + labels.sum()), 1)
+    accuracy = float((derived == labels).mean())
     rows.append(
         ["newsfold: relation is a derived kind", "-", fmt(accuracy), fmt(f1), "-", "-", "-"]
     )
@@ -368,8 +408,8 @@ def pair_section(spec: PairSet, quick: bool, encoder: MiniLM) -> str:
     if spec.target is not None:
         accuracy = best_threshold(result.systems[0].scores, labels).accuracy
         parts.append(verdict(accuracy, spec.target, "newsfold's accuracy at its best threshold"))
-    parts.append(mistakes(result))
-    return "\n".join(parts)
+    parts += [mistakes(result), unreadable([p.id for p in result.pairs], result.ours.errors)]
+    return "\n".join(part for part in parts if part)
 
 
 # --------------------------------------------------------------------------- Clough & Stevenson
@@ -459,30 +499,31 @@ def clough_section(encoder: MiniLM) -> str:
         return f"### Clough & Stevenson\n\nSkipped: `{path}` is absent.\n"
     answers = load_answers(path)
     texts = [(a.source_text, a.text) for a in answers]
-    ours, _ = newsfold_judgments(texts)
+    judged = newsfold_judgments(texts)
+    ours = judged.timed
     systems = [ours, minilm_cosine(texts, encoder)]
     classes = np.array([CATEGORIES.index(a.category) for a in answers], dtype=np.int64)
     rows, thresholds = clough_rows(systems, classes)
     predicted = ordinal_classes(ours.scores, thresholds[0])
     four = float((predicted == classes).mean())
     two = best_threshold(ours.scores, classes > 0).accuracy
-    return "\n".join(
-        [
-            "### Clough & Stevenson (`clough_stevenson.jsonl`)\n",
-            f"Scored: {len(answers)} answers against their task's source (`orig` skipped); "
-            "thresholds chosen on these answers (no held-out split: 38 answers). The peer embeds "
-            "each whole text, cut at 128 tokens.\n",
-            report.table(CLOUGH_HEADERS, rows),
-            verdict(four, CLOUGH_TARGETS["4-class"], "newsfold's 4-class accuracy")
-            + " "
-            + verdict(two, CLOUGH_TARGETS["derived vs non"], "derived-vs-non accuracy")
-            + "\n",
-            category_table(answers, systems),
-            "newsfold's 4-class confusion at its thresholds:\n",
-            confusion(classes, predicted),
-            misordered(answers, ours.scores, predicted),
-        ]
-    )
+    parts = [
+        "### Clough & Stevenson (`clough_stevenson.jsonl`)\n",
+        f"Scored: {len(answers)} answers against their task's source (`orig` skipped); "
+        "thresholds chosen on these answers (too few for a held-out split). The peer embeds "
+        "each whole text, cut at 128 tokens.\n",
+        report.table(CLOUGH_HEADERS, rows),
+        verdict(four, CLOUGH_TARGETS["4-class"], "newsfold's 4-class accuracy")
+        + " "
+        + verdict(two, CLOUGH_TARGETS["derived vs non"], "derived-vs-non accuracy")
+        + "\n",
+        category_table(answers, systems),
+        "newsfold's 4-class confusion at its thresholds:\n",
+        confusion(classes, predicted),
+        misordered(answers, ours.scores, predicted),
+        unreadable([a.file for a in answers], judged.errors),
+    ]
+    return "\n".join(part for part in parts if part)
 
 
 # --------------------------------------------------------------------------- seeds

@@ -116,3 +116,33 @@ def test_foreign_date_line_and_byline() -> None:
     assert cleaned.published == datetime(2026, 3, 3, tzinfo=UTC)
     assert cleaned.author == "Claire Dubreuil"
     assert cleaned.text == "Une explosion a eu lieu."
+
+
+def test_sentences_that_start_like_site_lines_are_kept() -> None:
+    prose = [
+        "Advertising revenue at the paper was down 18 percent in the first half.",
+        "Share prices rose 3 percent on Monday.",
+        "Sponsored by the city, the festival drew 40,000 visitors.",
+        "Copyright lawyers said the ruling would be appealed.",
+        "Comments by the minister angered the union.",
+        "Related charges were dropped in May.",
+        "Subscribers to the service will pay more from June.",
+    ]
+    cleaned = clean_text("\n".join(prose), title="Title")
+    assert cleaned.text.split("\n\n") == prose and cleaned.removed == []
+
+
+def test_site_lines_are_removed() -> None:
+    junk = [
+        "Advertisement",
+        "Share this article",
+        "Share on Facebook",
+        "Read more: Port strike ends after three days",
+        "Sign up for our daily newsletter",
+        "© 2026 Harbour Daily. All rights reserved.",
+        "Click here to read the full report",
+        "(Reporting by Tobias Wren; Editing by Sara Lindt)",
+    ]
+    cleaned = clean_text("\n".join(["A real sentence of news.", *junk]), title="Title")
+    assert cleaned.text == "A real sentence of news."
+    assert [r["line"] for r in cleaned.removed] == junk

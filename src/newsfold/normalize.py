@@ -55,16 +55,26 @@ _READING_TIME = re.compile(
     r"(?:\s+read)?\.?$|^reading time:?\s*\d+",
     re.IGNORECASE,
 )
+# Site furniture, not prose. Words such as "Share", "Advertising" or "Copyright" also start real
+# sentences ("Share prices fell ..."), so each form is anchored to what only furniture looks like:
+# the whole line, a label with a colon, or a call to action naming its target.
 _SOCIAL = re.compile(
-    r"^(?:share(?: this| on| via| the| article| story)?\b|tweet\b|email this\b|print this\b|"
-    r"subscribe\b|sign up\b|follow us\b|follow (?:@|\w+ on)|click here\b|advertisement\b|"
-    r"advertising\b|sponsored\b|read more\b|read also\b|read next\b|see also:|more on this story|"
-    r"related(?: articles?| stories| coverage| content)?(?::|$)|"
-    r"recommended(?: for you)?:?$|most read:?$|listen to this article\b|download (?:our|the) app\b|"
-    r"copyright\b|©|\(c\) \d{4}|all rights reserved\b|skip to (?:main )?content\b|"
-    r"join (?:our|the) (?:newsletter|mailing list)\b|get (?:our|the) newsletter\b|"
-    r"comments?(?: \(\d+\))?:?$|leave a comment\b|"
-    r"\((?:additional )?(?:reporting|writing|editing|compiled) by\b.*\)$)",
+    r"^(?:"
+    r"(?:advertisement|advertising|sponsored(?: content)?|share(?: this(?: article| story| page)?)?|"
+    r"tweet|email|print|comments?(?: \(\d+\))?|related(?: articles| stories| coverage| content)?|"
+    r"recommended(?: for you)?|most read|most popular|read more|read next|read also|"
+    r"skip to (?:main )?content|listen to this article|more on this story|top stories)\W*$"
+    r"|(?:read more|read also|see also|related(?: articles| stories| coverage| content)?|more|"
+    r"watch|listen|also read|recommended)\s*:\s*\S.*"
+    r"|(?:share|follow us|like us|find us)\s+(?:on|via)\s+\w+.*"
+    r"|(?:subscribe|sign up|join|get)\b.{0,80}\b(?:newsletters?|mailing list|alerts|podcasts?|"
+    r"subscription|updates)\b.*"
+    r"|(?:click|tap) here\b.*"
+    r"|download (?:our|the) app\b.*"
+    r"|copyright\s*(?:©|\(c\)|\d{4}).*|©.*|\(c\)\s*\d{4}.*|.*\ball rights reserved\b.*"
+    r"|leave a comment\b.*"
+    r"|\((?:additional )?(?:reporting|writing|editing|compiled) by\b.*\)"
+    r")$",
     re.IGNORECASE,
 )
 _NAME_WORD = (
