@@ -506,7 +506,7 @@ def dedup(
                 keys.append(record.get("id", lineno))
                 texts.append(text)
                 dates.append(parse_datetime(record.get("published")))
-                if len(texts) >= 2000:  # signatures are kept, texts are not
+                if len(texts) >= 500:  # signatures are kept, texts are not
                     deduper.partial_fit(texts, dates)
                     texts, dates = [], []
             if texts or not lines:

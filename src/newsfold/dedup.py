@@ -52,6 +52,17 @@ def _exact_key(text: str) -> int:
     return int.from_bytes(digest.digest(), "little")
 
 
+def _agreement(
+    sig: NDArray[np.uint32], a: NDArray[np.int64], b: NDArray[np.int64], chunk: int = 8192
+) -> NDArray[np.float64]:
+    """Share of equal bins of signature rows ``a[k]`` and ``b[k]``, in chunks (bounded memory)."""
+    out = np.empty(len(a), dtype=np.float64)
+    for start in range(0, len(a), chunk):
+        stop = start + chunk
+        out[start:stop] = np.mean(sig[a[start:stop]] == sig[b[start:stop]], axis=1)
+    return out
+
+
 class _UnionFind:
     def __init__(self, n: int) -> None:
         self.parent = np.arange(n, dtype=np.int64)
@@ -95,7 +106,7 @@ class Deduper:
     near_threshold: float = 0.6
     num_perm: int = 128
     ngram: int = 5
-    bands: int = 32
+    bands: int = 42
     seed: int = 1
     _sig: list[NDArray[np.uint32]] = field(default_factory=list, init=False, repr=False)
     _sizes: list[NDArray[np.int64]] = field(default_factory=list, init=False, repr=False)
@@ -167,7 +178,7 @@ class Deduper:
         n = sig.shape[0]
         pairs = candidate_pairs(sig, self.bands)
         a, b = pairs[:, 0], pairs[:, 1]
-        sim = np.mean(sig[a] == sig[b], axis=1)
+        sim = _agreement(sig, a, b)
         # Shared shingles estimated from Jaccard and the set sizes: |A∩B| = J(|A|+|B|)/(1+J).
         shared = sim * (sizes[a] + sizes[b]) / (1 + sim)
         contained = shared / np.maximum(np.minimum(sizes[a], sizes[b]), 1)
@@ -179,7 +190,7 @@ class Deduper:
         kept_of_group = self._choose_kept(sig, sizes, dates, groups)
         kept_of = kept_of_group[groups]
         kept = kept_of == np.arange(n)
-        similarity = np.where(kept, 1.0, np.mean(sig == sig[kept_of], axis=1))
+        similarity = np.where(kept, 1.0, _agreement(sig, np.arange(n), kept_of))
 
         counts = np.bincount(groups)
         relations = np.where(counts[groups] > 1, "original", "unique").astype("<U14")

@@ -54,13 +54,13 @@ class Linker:
     """Compare new articles with the store (see the module docstring).
 
     ``lead_cosine``: lead similarity from which two articles are compared in full; ``top_k``:
-    at most this many semantic candidates per new article; ``bands``: LSH bands of 128 bins.
+    at most this many semantic candidates per new article; ``bands``: LSH bands over the 128 signature bins (42 bands of 3).
     """
 
     store: Store
     lead_cosine: float = 0.5
     top_k: int = 20
-    bands: int = 32
+    bands: int = 42
     _articles: dict[str, Article] = field(default_factory=dict, init=False, repr=False)
 
     def _article(self, article_id: str) -> Article:

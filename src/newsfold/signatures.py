@@ -155,7 +155,7 @@ class MinHasher:
         self._salt = _mix(np.array([self.seed], dtype=U64))[0]
 
     def signatures(
-        self, texts: Sequence[str], *, batch_bytes: int = 4_000_000
+        self, texts: Sequence[str], *, batch_bytes: int = 1_000_000
     ) -> NDArray[np.uint32]:
         """Signatures (one row per text, ``num_perm`` uint32 columns), computed in batches."""
         out = np.empty((len(texts), self.num_perm), dtype=np.uint32)
@@ -223,7 +223,7 @@ def _band_keys(sig: NDArray[np.uint32], bands: int) -> NDArray[np.uint64]:
 
 
 def candidate_pairs(
-    sig: NDArray[np.uint32], bands: int = 32, *, max_bucket: int = 50
+    sig: NDArray[np.uint32], bands: int = 42, *, max_bucket: int = 50
 ) -> NDArray[np.int64]:
     """Pairs ``(i, j)``, ``i < j``, of rows that agree on every row of at least one band.
 
