@@ -54,7 +54,8 @@ class Linker:
     """Compare new articles with the store (see the module docstring).
 
     ``lead_cosine``: lead similarity from which two articles are compared in full; ``top_k``:
-    at most this many semantic candidates per new article; ``bands``: LSH bands over the 128 signature bins (42 bands of 3).
+    at most this many semantic candidates per new article; ``bands``: LSH bands over the 128
+    signature bins (42 bands of 3 rows).
     """
 
     store: Store

@@ -61,7 +61,8 @@ _READING_TIME = re.compile(
 _SOCIAL = re.compile(
     r"^(?:"
     r"(?:advertisement|advertising|sponsored(?: content)?|"
-    r"share(?: this(?: article| story| page)?)?|tweet|email|print|comments?(?: \(\d+\))?|related(?: articles| stories| coverage| content)?|"
+    r"share(?: this(?: article| story| page)?)?|tweet|email|print|comments?(?: \(\d+\))?|"
+    r"related(?: articles| stories| coverage| content)?|"
     r"recommended(?: for you)?|most read|most popular|read more|read next|read also|"
     r"skip to (?:main )?content|listen to this article|more on this story|top stories)\W*$"
     r"|(?:read more|read also|see also|related(?: articles| stories| coverage| content)?|more|"
