@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import statistics
 import tempfile
 import time
@@ -352,6 +353,8 @@ def pair_rows(result: PairResult) -> list[list[str]]:
             [t.system, fmt(best.value), fmt(best.accuracy), fmt(best.f1), fmt(cv), *timing_cells(t)]
         )
     derived = result.ours.derived
+    majority = max(labels.mean(), 1 - labels.mean())
+    rows.append(["majority class (baseline)", "-", fmt(majority), "-", "-", "-", "-"])
     tp = int((derived & labels).sum())
     f1 = 2 * tp / max(int(derived.sum() + labels.sum()), 1)
     accuracy = float((derived == labels).mean())
@@ -385,6 +388,17 @@ def mistakes(result: PairResult) -> str:
     return f"newsfold's most confident errors at its threshold {t:.3f}:\n\n" + bullet_list(lines)
 
 
+def identical_negatives(pairs: Sequence[Pair]) -> str:
+    """A note on label noise: pairs of the same text labelled not a paraphrase."""
+    same = [p.id for p in pairs if not p.label and p.text1.strip() == p.text2.strip()]
+    if not same:
+        return ""
+    return (
+        f"Label noise: {len(same)} pair(s) of identical texts are labelled not a paraphrase "
+        f"(ids {', '.join(same)}); every system counts them as errors.\n"
+    )
+
+
 def _mistake(kind: str, pair: Pair, score: float) -> str:
     return (
         f"{kind}, similarity {score:.3f} (id {pair.id}): “{excerpt(pair.text1)}” / "
@@ -408,7 +422,11 @@ def pair_section(spec: PairSet, quick: bool, encoder: MiniLM) -> str:
     if spec.target is not None:
         accuracy = best_threshold(result.systems[0].scores, labels).accuracy
         parts.append(verdict(accuracy, spec.target, "newsfold's accuracy at its best threshold"))
-    parts += [mistakes(result), unreadable([p.id for p in result.pairs], result.ours.errors)]
+    parts += [
+        mistakes(result),
+        identical_negatives(result.pairs),
+        unreadable([p.id for p in result.pairs], result.ours.errors),
+    ]
     return "\n".join(part for part in parts if part)
 
 
@@ -484,9 +502,21 @@ def confusion(classes: NDArray[np.int64], predicted: NDArray[np.int64]) -> str:
     return report.table(("newsfold", *(f"said {c}" for c in CATEGORIES)), rows)
 
 
+def shared_grams(text: str, source: str, n: int = 5) -> float:
+    """The share of ``text``'s word n-grams found in ``source`` (how much was cut verbatim)."""
+
+    def grams(t: str) -> set[tuple[str, ...]]:
+        words = t.casefold().split()
+        return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
+
+    mine = grams(text)
+    return len(mine & grams(source)) / max(len(mine), 1)
+
+
 def misordered(answers: Sequence[Answer], scores: Scores, predicted: NDArray[np.int64]) -> str:
     lines = [
-        f"`{a.file}`: {a.category}, said {CATEGORIES[int(p)]} (similarity {s:.3f})"
+        f"`{a.file}`: {a.category}, said {CATEGORIES[int(p)]} (similarity {s:.3f}; "
+        f"{shared_grams(a.text, a.source_text):.0%} of its word 5-grams are in the source)"
         for a, s, p in zip(answers, scores, predicted, strict=True)
         if CATEGORIES[int(p)] != a.category
     ]
@@ -617,7 +647,7 @@ def run(quick: bool) -> str:
     """Score every data set and return the Markdown section."""
     encoder = MiniLM()
     warm_up(encoder)
-    started = time.perf_counter()
+    started, load = time.perf_counter(), os.getloadavg()[0]
     parts = [
         "## Reuse quality (external data)\n",
         report.facts(quick=quick) + f"- Data: `{DATA}` (development splits) and `{SEEDS}`.\n"
@@ -631,5 +661,9 @@ def run(quick: bool) -> str:
     ]
     parts += [pair_section(spec, quick, encoder) for spec in PAIR_SETS]
     parts += [clough_section(encoder), seeds_section()]
-    parts.append(f"Whole section: {time.perf_counter() - started:,.0f} s.\n")
+    parts.append(
+        f"Whole section: {time.perf_counter() - started:,.0f} s. Load average (1 min) "
+        f"{load:.2f} at the start, {os.getloadavg()[0]:.2f} at the end (this run alone holds it "
+        "at about 1 to 2; more means other work shared the CPUs and the rates above are low).\n"
+    )
     return "\n".join(parts)

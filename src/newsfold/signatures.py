@@ -227,30 +227,41 @@ def candidate_pairs(
 ) -> NDArray[np.int64]:
     """Pairs ``(i, j)``, ``i < j``, of rows that agree on every row of at least one band.
 
-    A bucket holding more than ``max_bucket`` texts (boilerplate shared by many) contributes a
-    star (each member paired with the first) and a chain (each with the next) instead of all its
-    pairs, which keeps the count linear while keeping every member connected.
+    Bands are bucketed one at a time and their pairs merged as one int64 key per pair, so memory
+    stays bounded by the distinct pairs found. A bucket holding more than ``max_bucket`` texts
+    (boilerplate shared by many) contributes a star (each member paired with the first) and a
+    chain (each with the next) instead of all its pairs: linear, and every member stays connected.
     """
     n = sig.shape[0]
-    if n < 2:
-        return np.empty((0, 2), dtype=np.int64)
     rows = np.flatnonzero(sig[:, 0] != _EMPTY)  # texts without shingles match nothing
+    if rows.size < 2:
+        return np.empty((0, 2), dtype=np.int64)
     keys = _band_keys(sig[rows], bands)
-    band_ids = np.broadcast_to(np.arange(bands, dtype=U64), keys.shape)
-    flat_key = (keys ^ _mix(band_ids)).ravel()
-    doc = np.broadcast_to(rows[:, None], keys.shape).ravel()
-    order = np.argsort(flat_key, kind="stable")
-    sorted_key = flat_key[order]
-    sorted_doc = doc[order]
-    boundaries = np.flatnonzero(np.diff(sorted_key)) + 1
-    starts = np.concatenate(([0], boundaries))
-    sizes = np.diff(np.concatenate((starts, [sorted_key.size])))
+    per_band: list[NDArray[np.int64]] = []
+    for band in range(bands):  # a loop over bands, not over texts
+        band_pairs = _bucket_pairs(keys[:, band], rows, max_bucket)
+        if band_pairs.size:
+            lo, hi = band_pairs.min(axis=1), band_pairs.max(axis=1)
+            per_band.append(np.unique(lo * n + hi))
+    if not per_band:
+        return np.empty((0, 2), dtype=np.int64)
+    found = np.unique(np.concatenate(per_band))
+    return np.stack([found // n, found % n], axis=1)
+
+
+def _bucket_pairs(
+    key: NDArray[np.uint64], doc: NDArray[np.int64], max_bucket: int
+) -> NDArray[np.int64]:
+    """The pairs of documents sharing a key (see :func:`candidate_pairs` for big buckets)."""
+    order = np.argsort(key, kind="stable")
+    sorted_key, sorted_doc = key[order], doc[order]
+    starts = np.flatnonzero(np.diff(sorted_key, prepend=sorted_key[:1] ^ U64(1)))
+    sizes = np.diff(np.append(starts, sorted_key.size))
     multi = sizes > 1
     starts, sizes = starts[multi], sizes[multi]
     pairs: list[NDArray[np.int64]] = []
-    # Small buckets: all pairs, generated per bucket size (a loop over distinct sizes only).
     small = sizes <= max_bucket
-    for size in np.unique(sizes[small]):
+    for size in np.unique(sizes[small]):  # a loop over distinct bucket sizes only
         group_starts = starts[small & (sizes == size)]
         members = sorted_doc[group_starts[:, None] + np.arange(size)]
         iu, ju = np.triu_indices(int(size), k=1)
@@ -259,9 +270,4 @@ def candidate_pairs(
         members = sorted_doc[start : start + size]
         pairs.append(np.stack([np.repeat(members[0], size - 1), members[1:]], axis=1))
         pairs.append(np.stack([members[:-1], members[1:]], axis=1))
-    if not pairs:
-        return np.empty((0, 2), dtype=np.int64)
-    allp = np.concatenate(pairs)
-    allp = np.sort(allp, axis=1)
-    allp = allp[allp[:, 0] != allp[:, 1]]
-    return np.unique(allp, axis=0)
+    return np.concatenate(pairs) if pairs else np.empty((0, 2), dtype=np.int64)
