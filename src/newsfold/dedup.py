@@ -12,7 +12,8 @@ How a group's kept member is chosen (where other tools keep the first or a rando
    independently from their source, so the source sits at their centre;
 3. then the longer text (a partial copy is shorter than what it copies), then input order.
 
-Relations (of a text to the kept member of its group): ``duplicate`` (same normalised text),
+Relations (of a text to the kept member of its group): ``duplicate`` (the same words in the same
+order: case, spacing and punctuation aside),
 ``near_duplicate`` (estimated Jaccard ≥ ``near_threshold``), ``partial`` (most of the shorter text
 is contained in the longer one, but not the reverse), ``rewrite`` (the rest of a group: much shared
 text, much changed); the kept member itself is ``original``, a text alone is ``unique``.
@@ -20,7 +21,6 @@ text, much changed); the kept member itself is ``original``, a text alone is ``u
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -44,12 +44,6 @@ class DedupResult:
     dup_of: int | None
     relation: str
     similarity: float | None
-
-
-def _exact_key(text: str) -> int:
-    """64 bits of a hash of the case- and space-folded text: equal for exact duplicates."""
-    digest = hashlib.blake2b(" ".join(text.casefold().split()).encode("utf-8"), digest_size=8)
-    return int.from_bytes(digest.digest(), "little")
 
 
 def _agreement(
@@ -127,15 +121,13 @@ class Deduper:
     ) -> Deduper:
         """Add ``texts`` to what was seen; the results then cover every text seen so far."""
         hasher = MinHasher(self.num_perm, self.ngram, self.seed)
-        self._sig.append(hasher.signatures(texts))
-        words = np.fromiter((len(t.split()) for t in texts), dtype=np.int64, count=len(texts))
+        sig, words, exact = hasher.sketch(texts)
+        self._sig.append(sig)
         self._sizes.append(np.maximum(words - self.ngram + 1, 1))
         stamps = [int(d.timestamp()) if d is not None else _NO_DATE for d in published or []]
         stamps += [_NO_DATE] * (len(texts) - len(stamps))
         self._dates.append(np.asarray(stamps, dtype=np.int64))
-        self._exact.append(
-            np.fromiter((_exact_key(t) for t in texts), dtype=np.uint64, count=len(texts))
-        )
+        self._exact.append(exact)
         self._state = None
         return self
 

@@ -21,6 +21,7 @@ signatures are identical across runs, machines and engines.
 
 from __future__ import annotations
 
+import hashlib
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -81,8 +82,18 @@ def _word_crcs(text: str) -> NDArray[np.uint32]:
     return np.fromiter(map(zlib.crc32, words), dtype=np.uint32, count=len(words))
 
 
+def _sequence_key(words: NDArray[np.uint32]) -> int:
+    """64 bits of a hash of a word sequence: equal for texts with the same words in the same
+    order, whatever their case, spacing or punctuation."""
+    return int.from_bytes(hashlib.blake2b(words.tobytes(), digest_size=8).digest(), "little")
+
+
 def batch_shingles(
-    texts: Sequence[str], ngram: int = 5, *, distinct: bool = True
+    texts: Sequence[str],
+    ngram: int = 5,
+    *,
+    distinct: bool = True,
+    words: list[NDArray[np.uint32]] | None = None,
 ) -> tuple[NDArray[np.int64], NDArray[np.uint64]]:
     """The word ``ngram``-gram hashes of many texts at once, as ``(text index, hash)`` arrays.
 
@@ -91,7 +102,7 @@ def batch_shingles(
     need that (a minimum ignores repeats), so signatures skip it.
     """
     n_texts = len(texts)
-    per_text = [_word_crcs(t) for t in texts]
+    per_text = words if words is not None else [_word_crcs(t) for t in texts]
     counts = np.fromiter((a.size for a in per_text), dtype=np.int64, count=n_texts)
     if counts.sum() == 0:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=U64)
@@ -158,17 +169,28 @@ class MinHasher:
         self, texts: Sequence[str], *, batch_bytes: int = 1_000_000
     ) -> NDArray[np.uint32]:
         """Signatures (one row per text, ``num_perm`` uint32 columns), computed in batches."""
+        return self.sketch(texts, batch_bytes=batch_bytes)[0]
+
+    def sketch(
+        self, texts: Sequence[str], *, batch_bytes: int = 1_000_000
+    ) -> tuple[NDArray[np.uint32], NDArray[np.int64], NDArray[np.uint64]]:
+        """Signatures, word counts and exact-text keys (see :func:`text_stats`), words cut once."""
         out = np.empty((len(texts), self.num_perm), dtype=np.uint32)
+        counts = np.empty(len(texts), dtype=np.int64)
+        keys = np.empty(len(texts), dtype=np.uint64)
         start = 0
         while start < len(texts):
             stop, size = start, 0
             while stop < len(texts) and (size < batch_bytes or stop == start):
                 size += len(texts[stop])
                 stop += 1
-            doc, hashes = batch_shingles(texts[start:stop], self.ngram, distinct=False)
+            words = [_word_crcs(t) for t in texts[start:stop]]
+            counts[start:stop] = [w.size for w in words]
+            keys[start:stop] = [_sequence_key(w) for w in words]
+            doc, hashes = batch_shingles(texts[start:stop], self.ngram, distinct=False, words=words)
             out[start:stop] = self.signatures_of_shingles(doc, hashes, stop - start)
             start = stop
-        return out
+        return out, counts, keys
 
     def signatures_of_shingles(
         self, doc: NDArray[np.int64], hashes: NDArray[np.uint64], n: int
