@@ -164,3 +164,18 @@ def test_pairs_command(tmp_path: Path) -> None:
     assert records[0]["similarity"] > records[1]["similarity"] > records[2]["similarity"]
     assert records[2]["relation"] == "unrelated" and records[2]["source"] is None
     assert set(records[1]) >= {"coverage1", "coverage2", "source"}
+
+
+def test_compare_html_escapes_article_text(tmp_path: Path) -> None:
+    a = tmp_path / "a.txt"
+    b = tmp_path / "b.txt"
+    body = "The council met on <script>alert(1)</script> Tuesday. It voted for the budget plan."
+    a.write_text("Council votes\n\n" + body + "\n")
+    b.write_text("Council vote\n\n" + body.replace("Tuesday", "Monday") + "\n")
+    page = tmp_path / "cmp.html"
+    result = CliRunner().invoke(app, ["compare", str(a), str(b), "--html", str(page)])
+    assert result.exit_code == 0, result.stderr
+    html = page.read_text()
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<del>" in html or "<ins>" in html
+    assert "http" not in html  # nothing loaded from the network

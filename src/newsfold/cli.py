@@ -601,6 +601,10 @@ def compare(
     b: Annotated[str, typer.Argument(help="An article id or a file.")],
     db: DbOption = None,
     as_json: JsonOption = False,
+    html_out: Annotated[
+        Path | None,
+        typer.Option("--html", help="Also write a side-by-side HTML page (one file, no network)."),
+    ] = None,
 ) -> None:
     """Compare two articles: relation, direction and the aligned sentences, changes highlighted."""
     from newsfold.relations import compare as compare_articles
@@ -613,6 +617,15 @@ def compare(
         if store is not None:
             store.close()
     relation = compare_articles(art_a, art_b)
+    if html_out is not None:
+        from newsfold.report.compare_html import render_comparison
+
+        try:
+            html_out.write_text(render_comparison(relation, art_a, art_b), encoding="utf-8")
+        except OSError as exc:
+            _fail(f"{html_out}: cannot write ({exc.strerror or exc})")
+        if not as_json:
+            err.print(f"Wrote {escape(str(html_out))}")
     if as_json:
         _write_json(relation.to_dict(art_a, art_b))
         return
