@@ -5,6 +5,7 @@ import random
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -90,3 +91,29 @@ def test_dedup_command_usage_errors(tmp_path: Path) -> None:
     src.write_text('{"text": "a b c"}\n')
     assert runner.invoke(app, ["dedup", str(src), "--mode", "magic"]).exit_code == 2
     assert runner.invoke(app, ["dedup", str(src), "--threshold", "2"]).exit_code == 2
+
+
+class _FakeEncoder:
+    """Vectors by first word: texts opening alike count as the same meaning."""
+
+    name = "fake"
+    dim = 4
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        table = {"alpha": [1, 0, 0, 0], "beta": [0, 1, 0, 0], "gamma": [0, 0, 1, 0]}
+        return np.array([table.get(t.split()[0], [0, 0, 0, 1]) for t in texts], dtype=np.float32)
+
+
+def test_semantic_mode_links_paraphrases_lexical_mode_misses() -> None:
+    rng = random.Random(4)
+    texts = ["alpha " + make(rng), "alpha " + make(rng), "beta " + make(rng), "gamma " + make(rng)]
+    lexical = Deduper().fit(texts)
+    assert len(set(lexical.groups_.tolist())) == 4
+    semantic = Deduper(mode="semantic", encoder=_FakeEncoder()).fit(texts)  # type: ignore[arg-type]
+    assert semantic.groups_[0] == semantic.groups_[1] != semantic.groups_[2]
+    assert semantic.relations_[1] in ("rewrite", "original") and semantic.relations_[0] in (
+        "rewrite",
+        "original",
+    )
+    with pytest.raises(ValueError, match="mode"):
+        Deduper(mode="magic").fit(texts)  # type: ignore[arg-type]

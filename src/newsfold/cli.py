@@ -460,7 +460,12 @@ def dedup(
         Path | None, typer.Option("--out", "-o", help="Write here (default: stdout).")
     ] = None,
     mode: Annotated[
-        str, typer.Option("--mode", help="lexical: shared wording (MinHash of word 5-grams).")
+        str,
+        typer.Option(
+            "--mode",
+            help="lexical: shared wording (MinHash of word 5-grams); semantic: also paraphrased "
+            "copies (MiniLM embeddings of the leads; slower).",
+        ),
     ] = "lexical",
     drop: Annotated[bool, typer.Option("--drop", help="Write only the kept records.")] = False,
     threshold: Annotated[
@@ -485,12 +490,12 @@ def dedup(
     from newsfold.dedup import Deduper
     from newsfold.readers import ReaderError
 
-    if mode != "lexical":
-        raise typer.BadParameter("only 'lexical' is available", param_hint="--mode")
+    if mode not in ("lexical", "semantic"):
+        raise typer.BadParameter("choose lexical or semantic", param_hint="--mode")
     if not 0 < threshold <= 1:
         raise typer.BadParameter("must be in (0, 1]", param_hint="--threshold")
     options = ReadOptions(field_map=_parse_fields(field or []))
-    deduper = Deduper(threshold=threshold)
+    deduper = Deduper(threshold=threshold, mode=mode)  # type: ignore[arg-type]
     lines: list[int] = []
     keys: list[Any] = []
     try:

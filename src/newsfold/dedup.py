@@ -24,15 +24,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
+from newsfold.embed import Encoder, MiniLM
 from newsfold.signatures import MinHasher, candidate_pairs
 
 __all__ = ["DedupResult", "Deduper"]
 
 _NO_DATE = np.iinfo(np.int64).max
+_LEAD_CHARS = 400
+
+
+@lru_cache(maxsize=1)
+def _lead_encoder() -> Encoder:
+    """MiniLM reading the first 64 tokens (about two sentences): twice as fast as 128, and a
+    paraphrased copy keeps its source's lead facts."""
+    return MiniLM(max_tokens=64, batch=16)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +66,42 @@ def _agreement(
         stop = start + chunk
         out[start:stop] = np.mean(sig[a[start:stop]] == sig[b[start:stop]], axis=1)
     return out
+
+
+def _cosines(
+    vec: NDArray[np.float32], a: NDArray[np.int64], b: NDArray[np.int64], chunk: int = 8192
+) -> NDArray[np.float64]:
+    """Cosine of unit vectors ``a[k]`` and ``b[k]``, in chunks."""
+    out = np.empty(len(a), dtype=np.float64)
+    for start in range(0, len(a), chunk):
+        stop = start + chunk
+        out[start:stop] = np.einsum("ij,ij->i", vec[a[start:stop]], vec[b[start:stop]])
+    return out
+
+
+def _nearest_pairs(vec: NDArray[np.float32], k: int, floor: float) -> NDArray[np.int64]:
+    """Pairs of texts among each other's ``k`` nearest by cosine, at ``floor`` or above
+    (exact search by blocked matrix products)."""
+    n = vec.shape[0]
+    k = min(k, n - 1)
+    if k <= 0:
+        return np.empty((0, 2), dtype=np.int64)
+    found: list[NDArray[np.int64]] = []
+    for start in range(0, n, 1024):  # blocks of rows against all rows
+        sims = vec[start : start + 1024] @ vec.T
+        rows = np.arange(start, start + sims.shape[0])
+        sims[np.arange(sims.shape[0]), rows] = -1.0
+        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        hit_row, hit_col = np.nonzero(np.take_along_axis(sims, top, axis=1) >= floor)
+        found.append(np.stack([rows[hit_row], top[hit_row, hit_col]], axis=1))
+    return np.concatenate(found)
+
+
+def _merge_pairs(x: NDArray[np.int64], y: NDArray[np.int64], n: int) -> NDArray[np.int64]:
+    both = np.concatenate([x, y])
+    lo, hi = both.min(axis=1), both.max(axis=1)
+    keys = np.unique(lo * n + hi)
+    return np.stack([keys // n, keys % n], axis=1)
 
 
 class _UnionFind:
@@ -90,7 +137,11 @@ class Deduper:
 
     Parameters are stored as given. ``threshold``: estimated Jaccard similarity of word shingles
     above which two texts are duplicates; ``containment``: share of the shorter text's shingles
-    found in the longer one above which it is a (partial) copy. Learned state (computed when first
+    found in the longer one above which it is a (partial) copy. With ``mode="semantic"`` the
+    leads of the texts are also embedded (MiniLM on the first 64 tokens unless ``encoder`` is
+    given) and texts whose
+    leads have a cosine of ``semantic_threshold`` or more are paraphrased copies (``rewrite``),
+    found among each other's ``top_k`` nearest neighbours. Learned state (computed when first
     read after ``fit`` or ``partial_fit``): ``groups_``, ``kept_``, ``dup_of_`` (-1 for kept
     texts), ``relations_``, ``similarity_``: arrays with one entry per text seen.
     """
@@ -102,7 +153,12 @@ class Deduper:
     ngram: int = 5
     bands: int = 42
     seed: int = 1
+    mode: Literal["lexical", "semantic"] = "lexical"
+    semantic_threshold: float = 0.96
+    encoder: Encoder | None = None
+    top_k: int = 10
     _sig: list[NDArray[np.uint32]] = field(default_factory=list, init=False, repr=False)
+    _vec: list[NDArray[np.float16]] = field(default_factory=list, init=False, repr=False)
     _sizes: list[NDArray[np.int64]] = field(default_factory=list, init=False, repr=False)
     _dates: list[NDArray[np.int64]] = field(default_factory=list, init=False, repr=False)
     _exact: list[NDArray[np.uint64]] = field(default_factory=list, init=False, repr=False)
@@ -113,7 +169,7 @@ class Deduper:
         self, texts: Sequence[str], published: Sequence[datetime | None] | None = None
     ) -> Deduper:
         """Learn from ``texts`` alone (forgetting earlier calls)."""
-        self._sig, self._sizes, self._dates, self._exact = [], [], [], []
+        self._sig, self._sizes, self._dates, self._exact, self._vec = [], [], [], [], []
         return self.partial_fit(texts, published)
 
     def partial_fit(
@@ -128,6 +184,12 @@ class Deduper:
         stamps += [_NO_DATE] * (len(texts) - len(stamps))
         self._dates.append(np.asarray(stamps, dtype=np.int64))
         self._exact.append(exact)
+        if self.mode == "semantic":
+            encoder = self.encoder or _lead_encoder()
+            # The lead (the encoder reads 128 tokens at most): cut early to save tokenising.
+            self._vec.append(encoder.encode([t[:_LEAD_CHARS] for t in texts]).astype(np.float16))
+        elif self.mode != "lexical":
+            raise ValueError(f"mode must be 'lexical' or 'semantic', not {self.mode!r}")
         self._state = None
         return self
 
@@ -169,12 +231,17 @@ class Deduper:
         exact = np.concatenate(self._exact)
         n = sig.shape[0]
         pairs = candidate_pairs(sig, self.bands)
+        vec = np.concatenate(self._vec).astype(np.float32) if self._vec else None
+        if vec is not None:
+            pairs = _merge_pairs(pairs, _nearest_pairs(vec, self.top_k, self.semantic_threshold), n)
         a, b = pairs[:, 0], pairs[:, 1]
         sim = _agreement(sig, a, b)
         # Shared shingles estimated from Jaccard and the set sizes: |A∩B| = J(|A|+|B|)/(1+J).
         shared = sim * (sizes[a] + sizes[b]) / (1 + sim)
         contained = shared / np.maximum(np.minimum(sizes[a], sizes[b]), 1)
         linked = (exact[a] == exact[b]) | (sim >= self.threshold) | (contained >= self.containment)
+        if vec is not None:
+            linked |= _cosines(vec, a, b) >= self.semantic_threshold
 
         uf = _UnionFind(n)
         uf.union_pairs(pairs[linked])
@@ -182,7 +249,14 @@ class Deduper:
         kept_of_group = self._choose_kept(sig, sizes, dates, groups)
         kept_of = kept_of_group[groups]
         kept = kept_of == np.arange(n)
-        similarity = np.where(kept, 1.0, _agreement(sig, np.arange(n), kept_of))
+        lexical = np.where(kept, 1.0, _agreement(sig, np.arange(n), kept_of))
+        similarity = lexical
+        if vec is not None:
+            # Meaning alone: 0.35 at the threshold up to 0.75 for the same meaning (as in align).
+            meaning = _cosines(vec, np.arange(n), kept_of)
+            span = max(1.0 - self.semantic_threshold, 1e-9)
+            scaled = np.clip(0.35 + 0.4 * (meaning - self.semantic_threshold) / span, 0.0, 0.75)
+            similarity = np.where(kept, 1.0, np.maximum(lexical, scaled))
 
         counts = np.bincount(groups)
         relations = np.where(counts[groups] > 1, "original", "unique").astype("<U14")
@@ -191,7 +265,7 @@ class Deduper:
         lopsided = np.minimum(ratio, 1 / np.maximum(ratio, 1e-9)) < 0.75
         relations[dup] = "rewrite"
         relations[dup & lopsided] = "partial"
-        relations[dup & (similarity >= self.near_threshold)] = "near_duplicate"
+        relations[dup & (lexical >= self.near_threshold)] = "near_duplicate"
         relations[dup & (exact == exact[kept_of])] = "duplicate"
         return {
             "groups": groups,
