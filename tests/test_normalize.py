@@ -146,3 +146,8 @@ def test_site_lines_are_removed() -> None:
     cleaned = clean_text("\n".join(["A real sentence of news.", *junk]), title="Title")
     assert cleaned.text == "A real sentence of news."
     assert [r["line"] for r in cleaned.removed] == junk
+
+
+def test_a_one_line_text_is_never_taken_for_its_own_header() -> None:
+    for line in ("By Rev. George P. Fisher, of Yale", "March 3, 2026", "A short headline"):
+        assert clean_text(line).text == line

@@ -218,19 +218,23 @@ def clean_text(text: str, *, title: str | None = None, markdown: bool = False) -
         flat.append((block[-1], gap))
     start = 0
     for line, gap in flat[:8]:
+        # Metadata lines are read from a header only: the last line is always the text's own.
+        more = start + 1 < len(flat)
         if (reason := _boilerplate_reason(line, None)) is not None:
             out.removed.append({"line": line, "reason": reason})
-        elif out.published is None and len(line) <= 48 and (when := dates.parse_date_line(line)):
+        elif (
+            more
+            and out.published is None
+            and len(line) <= 48
+            and (when := dates.parse_date_line(line))
+        ):
             out.published = when
             out.removed.append({"line": line, "reason": "date line"})
-        elif out.author is None and (m := _BYLINE.match(line)):
+        elif more and out.author is None and (m := _BYLINE.match(line)):
             out.author = m.group(1).strip(" ,&")
             out.removed.append({"line": line, "reason": "byline"})
         elif (
-            title is None
-            and out.title is None
-            and start + 1 < len(flat)
-            and _looks_like_title(line, gap, usual_gap)
+            more and title is None and out.title is None and _looks_like_title(line, gap, usual_gap)
         ):
             out.title = line
             out.removed.append({"line": line, "reason": "title"})
