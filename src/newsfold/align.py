@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Literal
@@ -28,7 +29,14 @@ from numpy.typing import NDArray
 from newsfold.article import Article
 from newsfold.embed import Encoder
 
-__all__ = ["Alignment", "SentenceAligner", "SentencePair", "word_diff"]
+__all__ = [
+    "Alignment",
+    "SentenceAligner",
+    "SentencePair",
+    "mark_changes",
+    "word_diff",
+    "word_ops",
+]
 
 MatchKind = Literal["verbatim", "edited", "paraphrase", "translation"]
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
@@ -104,16 +112,40 @@ def lexical_matrix(sents_a: list[str], sents_b: list[str]) -> NDArray[np.float32
     return ((dice + contain) / 2).astype(np.float32)
 
 
-def word_diff(a: str, b: str) -> list[tuple[str, str, str]]:
-    """Word-level changes from ``a`` to ``b``: ``(op, old words, new words)`` with op one of
-    ``replace``, ``delete``, ``insert`` (equal runs left out)."""
+def word_ops(a: str, b: str) -> list[tuple[str, str, str]]:
+    """Word-level runs from ``a`` to ``b``: ``(op, words of a, words of b)``, op one of
+    ``equal``, ``replace``, ``delete``, ``insert``."""
     wa, wb = a.split(), b.split()
     ops = difflib.SequenceMatcher(a=wa, b=wb, autojunk=False).get_opcodes()
-    return [
-        (op, " ".join(wa[i1:i2]), " ".join(wb[j1:j2]))
-        for op, i1, i2, j1, j2 in ops
-        if op != "equal"
-    ]
+    return [(op, " ".join(wa[i1:i2]), " ".join(wb[j1:j2])) for op, i1, i2, j1, j2 in ops]
+
+
+def word_diff(a: str, b: str) -> list[tuple[str, str, str]]:
+    """The changes of :func:`word_ops` (equal runs left out)."""
+    return [op for op in word_ops(a, b) if op[0] != "equal"]
+
+
+def mark_changes(
+    a: str,
+    b: str,
+    removed: Callable[[str], str],
+    added: Callable[[str], str],
+    same: Callable[[str], str],
+) -> tuple[str, str]:
+    """Both texts with their changed words wrapped by ``removed`` (in ``a``) and ``added`` (in
+    ``b``) and the rest by ``same``: the one diff every renderer (terminal, HTML) shows."""
+    left: list[str] = []
+    right: list[str] = []
+    for op, old, new in word_ops(a, b):
+        if op == "equal":
+            left.append(same(old))
+            right.append(same(new))
+            continue
+        if old:
+            left.append(removed(old))
+        if new:
+            right.append(added(new))
+    return " ".join(left), " ".join(right)
 
 
 @dataclass

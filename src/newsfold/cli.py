@@ -29,6 +29,7 @@ from rich.progress import (
 from rich.table import Table
 
 from newsfold import __version__
+from newsfold.align import mark_changes
 from newsfold.article import Article
 from newsfold.dataset import write_jsonl
 from newsfold.readers import READERS, Problem, ReadOptions
@@ -68,6 +69,21 @@ SinceFilter = Annotated[
 UntilFilter = Annotated[
     str | None, typer.Option("--until", help="Published on or before this date (YYYY-MM-DD).")
 ]
+
+
+def _progress(label: str, *, disabled: bool, extra: str = "") -> Progress:
+    """The progress bar every long command shows on stderr (gone when it ends)."""
+    return Progress(
+        SpinnerColumn(),
+        TextColumn(f"[bold]{label}[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        *([TextColumn(extra)] if extra else []),
+        TimeElapsedColumn(),
+        console=err,
+        disable=disabled,
+        transient=True,
+    )
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
@@ -214,16 +230,10 @@ def ingest(
     store = _open(db)
     with store:
         before = len(store)
-        progress = Progress(
-            SpinnerColumn(),
-            TextColumn("[bold]ingest"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("files · {task.fields[articles]} articles"),
-            TimeElapsedColumn(),
-            console=err,
-            disable=quiet or as_json,
-            transient=True,
+        progress = _progress(
+            "ingest",
+            disabled=quiet or as_json,
+            extra="files · {task.fields[articles]} articles",
         )
         with progress:
             task = progress.add_task("ingest", total=None, articles=0)
@@ -431,15 +441,7 @@ def export(
     _checked_filters(since, until)
     filters = {"source": source, "language": language, "since": since, "until": until}
     with _open(db) as store:
-        progress = Progress(
-            TextColumn("[bold]export"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            disable=quiet or output is None,
-            transient=True,
-        )
+        progress = _progress("export", disabled=quiet or output is None)
         with progress:
             task = progress.add_task("export", total=store.count(**filters))
             records = (a.to_record() for a in store.articles(**filters))
@@ -582,22 +584,9 @@ def _load_article(ref: str, store: Store | None) -> Article:
 
 def _diff_markup(a: str, b: str) -> tuple[str, str]:
     """Both sentences as Rich markup: words only in ``a`` red, words only in ``b`` green."""
-    import difflib
-
-    wa, wb = a.split(), b.split()
-    left: list[str] = []
-    right: list[str] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=wa, b=wb, autojunk=False).get_opcodes():
-        old, new = escape(" ".join(wa[i1:i2])), escape(" ".join(wb[j1:j2]))
-        if op == "equal":
-            left.append(old)
-            right.append(new)
-            continue
-        if old:
-            left.append(f"[bold red]{old}[/]")
-        if new:
-            right.append(f"[bold green]{new}[/]")
-    return " ".join(left), " ".join(right)
+    return mark_changes(
+        a, b, lambda w: f"[bold red]{escape(w)}[/]", lambda w: f"[bold green]{escape(w)}[/]", escape
+    )
 
 
 @app.command()
@@ -677,16 +666,7 @@ def links(
     from newsfold.links import Linker, reuse_trees
 
     with _open(db) as store:
-        progress = Progress(
-            SpinnerColumn(),
-            TextColumn("[bold]links[/] {task.fields[stage]}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            disable=quiet or as_json,
-            transient=True,
-        )
+        progress = _progress("links", disabled=quiet or as_json, extra="{task.fields[stage]}")
         with progress:
             task = progress.add_task("links", total=None, stage="")
 
@@ -792,15 +772,7 @@ def pairs(
     try:
         with open_dataset(input_path) as data:
             total = sum(1 for _ in data.raw_lines())
-            progress = Progress(
-                TextColumn("[bold]pairs"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=err,
-                disable=quiet,
-                transient=True,
-            )
+            progress = _progress("pairs", disabled=quiet)
             with progress:
                 task = progress.add_task("pairs", total=total)
                 written = write_jsonl(output, judged(data, progress, task))

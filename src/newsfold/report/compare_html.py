@@ -7,9 +7,9 @@ opened from disk and offline, and reads on a phone (the two columns stack on nar
 
 from __future__ import annotations
 
-import difflib
 from html import escape
 
+from newsfold.align import mark_changes
 from newsfold.article import Article
 from newsfold.relations import Relation
 
@@ -26,20 +26,9 @@ del{background:#fdd;text-decoration:line-through}ins{background:#dfd;text-decora
 
 
 def _diff(a: str, b: str) -> tuple[str, str]:
-    wa, wb = a.split(), b.split()
-    left: list[str] = []
-    right: list[str] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=wa, b=wb, autojunk=False).get_opcodes():
-        old, new = escape(" ".join(wa[i1:i2])), escape(" ".join(wb[j1:j2]))
-        if op == "equal":
-            left.append(old)
-            right.append(new)
-            continue
-        if old:
-            left.append(f"<del>{old}</del>")
-        if new:
-            right.append(f"<ins>{new}</ins>")
-    return " ".join(left), " ".join(right)
+    return mark_changes(
+        a, b, lambda w: f"<del>{escape(w)}</del>", lambda w: f"<ins>{escape(w)}</ins>", escape
+    )
 
 
 def _head(label: str, article: Article) -> str:
