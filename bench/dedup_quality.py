@@ -195,45 +195,56 @@ def _texts(path: Path, wanted: set[str]) -> dict[str, str]:
     return {r["id"]: r["text"] for r in _records(path) if r["id"] in wanted}
 
 
-def _newsfold_estimates(
-    pairs: Sequence[tuple[str, str]],
-) -> tuple[list[float], list[float], int] | None:
-    """newsfold's estimated Jaccard and containment of each (copy, original) text pair, and how
-    many pairs were LSH candidates (agree on all rows of a band), with the Deduper defaults."""
+def _sketch(hasher: Any, texts: list[str], ngram: int) -> tuple[Any, list[int]]:
+    """Signatures and shingle-set sizes as newsfold's ``Deduper`` computes them (its own word
+    counts where ``MinHasher.sketch`` gives them, else whitespace-separated words)."""
+    sketch = getattr(hasher, "sketch", None)
+    if sketch is not None:
+        sig, words, _ = sketch(texts)
+        counts = [int(w) for w in words]
+    else:
+        sig, counts = hasher.signatures(texts), [len(t.split()) for t in texts]
+    return sig, [max(c - ngram + 1, 1) for c in counts]
+
+
+def _newsfold_estimates(pairs: Sequence[tuple[str, str]]) -> tuple[list[float], list[float]]:
+    """newsfold's estimated Jaccard and containment of each (copy, original) text pair, with the
+    ``Deduper`` defaults (empty lists when newsfold cannot be imported)."""
     try:
         import numpy as np
 
         from newsfold.dedup import Deduper
         from newsfold.signatures import MinHasher
     except Exception:  # newsfold not importable: report exact similarities only
-        return None
+        return [], []
     d = Deduper()
     hasher = MinHasher(d.num_perm, d.ngram, d.seed)
-    estimated, contained, candidates = [], [], 0
+    estimated, contained = [], []
     for copy, original in pairs:
-        sig = hasher.signatures([copy, original])
+        sig, sizes = _sketch(hasher, [copy, original], d.ngram)
         j = float(np.mean(sig[0] == sig[1]))
-        sizes = [max(len(t.split()) - d.ngram + 1, 1) for t in (copy, original)]
         estimated.append(j)
         contained.append(j * sum(sizes) / (1 + j) / min(sizes))
-        bands = (sig[0] == sig[1]).reshape(d.bands, -1).all(axis=1)
-        candidates += bool(bands.any())
-    return estimated, contained, candidates
+    return estimated, contained
 
 
-def missed_similarity(corpus: Path, missed: dict[str, list[Pair]]) -> list[Missed]:
-    """Similarity of each sampled missed (copy, original) pair, per kind, from the corpus texts."""
+def missed_similarity(
+    corpus: Path, missed: dict[str, list[Pair]], candidates: set[Pair] | None = None
+) -> list[Missed]:
+    """Similarity of each sampled missed (copy, original) pair, per kind, from the corpus texts;
+    ``candidates``: those of the pairs that newsfold's LSH made candidates, when known."""
     wanted = {x for pairs in missed.values() for pair in pairs for x in pair}
     texts = _texts(corpus, wanted) if wanted else {}
     out = []
     for kind in COPY_KINDS:
-        pairs = [(texts[c], texts[o]) for c, o in missed.get(kind, [])]
-        if not pairs:
+        ids = missed.get(kind, [])
+        if not ids:
             continue
+        pairs = [(texts[c], texts[o]) for c, o in ids]
         jaccard = [similarity(c, o)[0] for c, o in pairs]
-        estimates = _newsfold_estimates(pairs)
-        estimated, contained, candidates = estimates if estimates else ([], [], None)
-        out.append(Missed(kind, len(pairs), jaccard, estimated, contained, candidates))
+        estimated, contained = _newsfold_estimates(pairs)
+        count = None if candidates is None else sum(pair in candidates for pair in ids)
+        out.append(Missed(kind, len(pairs), jaccard, estimated, contained, count))
     return out
 
 
@@ -254,25 +265,29 @@ class Candidates:
     records: int
     pairs: int
     planted: int  # pairs within one planted cluster (an original and its copies)
+    probed: frozenset[Pair]  # those of the pairs asked about that are candidates
 
 
-def _signatures(corpus: Path, hasher: Any, batch: int = 2_000) -> tuple[Any, list[str]]:
+def _signatures(corpus: Path, hasher: Any, batch: int = 2_000) -> tuple[Any, list[str], list[str]]:
     import numpy as np
 
-    sigs, truth, texts = [], [], []
+    sigs, ids, truth, texts = [], [], [], []
     for record in _records(corpus):
         texts.append(record["text"])
+        ids.append(record["id"])
         truth.append(record["planted"]["of"] or record["id"])
         if len(texts) == batch:
             sigs.append(hasher.signatures(texts))
             texts = []
     if texts:
         sigs.append(hasher.signatures(texts))
-    return np.concatenate(sigs), truth
+    return np.concatenate(sigs), ids, truth
 
 
-def newsfold_candidates(corpus: Path) -> Candidates | None:
-    """How many pairs newsfold's LSH banding makes candidates (None if newsfold won't import)."""
+def newsfold_candidates(corpus: Path, probes: Iterable[Pair] = ()) -> Candidates | None:
+    """The pairs newsfold's LSH banding makes candidates on the whole corpus (rows in file order,
+    as ``newsfold dedup`` numbers them): how many, how many planted, and which of ``probes``
+    (id pairs) are among them. None if newsfold cannot be imported."""
     try:
         import numpy as np
 
@@ -281,8 +296,15 @@ def newsfold_candidates(corpus: Path) -> Candidates | None:
     except Exception:  # newsfold not importable: no count
         return None
     d = Deduper()
-    sig, truth = _signatures(corpus, MinHasher(d.num_perm, d.ngram, d.seed))
+    sig, ids, truth = _signatures(corpus, MinHasher(d.num_perm, d.ngram, d.seed))
     pairs = candidate_pairs(sig, d.bands)
     labels = np.unique(np.asarray(truth), return_inverse=True)[1]
     planted = int(np.count_nonzero(labels[pairs[:, 0]] == labels[pairs[:, 1]]))
-    return Candidates(len(truth), len(pairs), planted)
+    n, row = len(ids), {id_: i for i, id_ in enumerate(ids)}
+    probes = list(probes)
+    keys = np.array(
+        [min(row[a], row[b]) * n + max(row[a], row[b]) for a, b in probes], dtype=np.int64
+    )
+    found = np.isin(keys, pairs[:, 0] * n + pairs[:, 1])
+    probed = frozenset(p for p, hit in zip(probes, found, strict=True) if hit)
+    return Candidates(n, len(pairs), planted, probed)

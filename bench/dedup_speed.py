@@ -43,6 +43,9 @@ from bench.dedup_quality import (
     spread,
 )
 from bench.ingest_speed import TIME, WORK, IngestFailed, TooSlow, newsfold_command, parse_time_v
+from newsfold.dedup import Deduper
+
+_OURS = Deduper()  # the defaults `newsfold dedup` runs with
 
 __all__ = ["run"]
 
@@ -188,6 +191,20 @@ def measure(tool: str, corpus: planted.PlantedCorpus, folder: Path, notes: list[
     return Run(tool, n, statistics.median(times), int(statistics.median(peaks)), quality)
 
 
+def diagnose(corpus: planted.PlantedCorpus, results: Results) -> None:
+    """After the timed runs: newsfold's candidate pairs on the corpus, and its missed copies."""
+    n = corpus.records
+    ours = results.get("newsfold", n)
+    missed = ours.quality.missed if ours is not None and ours.quality is not None else {}
+    probes = [pair for pairs in missed.values() for pair in pairs]
+    candidates = newsfold_candidates(corpus.path, probes)
+    if candidates is not None:
+        results.candidates[n] = candidates
+    if ours is not None and ours.quality is not None:
+        probed = None if candidates is None else set(candidates.probed)
+        results.missed[n] = missed_similarity(corpus.path, missed, probed)
+
+
 def measure_size(n: int, results: Results) -> None:
     """Generate the corpus of ``n`` records, run every tool on it, delete it all."""
     WORK.mkdir(exist_ok=True)
@@ -200,12 +217,7 @@ def measure_size(n: int, results: Results) -> None:
         )
         for tool in TOOLS:
             results.runs.append(measure(tool, corpus, folder, results.notes))
-        ours = results.get("newsfold", n)
-        if ours is not None and ours.quality is not None:
-            results.missed[n] = missed_similarity(corpus.path, ours.quality.missed)
-        candidates = newsfold_candidates(corpus.path)
-        if candidates is not None:
-            results.candidates[n] = candidates
+        diagnose(corpus, results)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -410,9 +422,11 @@ def missed_table(results: Results) -> str:
         "Copies newsfold did **not** group with their original, and how similar they are to it "
         "(median (min–max)): exact Jaccard of the word 5-gram sets (the peer's tokens); "
         "newsfold's estimate from its "
-        "own signatures (it links at ≥ 0.5) and its containment estimate (it links at ≥ 0.8); "
-        "LSH candidates: pairs that agree on all rows of at least one of its 32 bands (only "
-        "candidates are compared at all).\n\n" + report.table(headers, rows)
+        f"own signatures (it links at ≥ {_OURS.threshold}) and its containment estimate (it "
+        f"links at ≥ {_OURS.containment}); "
+        "LSH candidates: how many of the measured pairs were among the candidate pairs "
+        f"newsfold's {_OURS.bands} bands yield on the whole corpus (only candidates are "
+        "compared at all).\n\n" + report.table(headers, rows)
     )
 
 
@@ -446,8 +460,7 @@ def candidate_lines(results: Results) -> str:
             f"- At {c.records:,} records: {c.pairs:,} candidate pairs "
             f"({c.pairs / c.records:.1f} per record), {c.planted:,} of them within a planted "
             f"cluster and {chance:,} ({chance / max(c.pairs, 1):.0%}) chance pairs across "
-            f"clusters; both signatures of every pair (2 × 512 bytes) would take "
-            f"{c.pairs * 1024 / report.MB:,.0f} MB gathered at once."
+            "clusters."
         )
     sizes_ = sorted(results.candidates)
     if len(sizes_) > 1:
@@ -493,8 +506,9 @@ def caveats() -> tuple[str, ...]:
         "128 independent permutations (128 hashes per shingle). Both estimate Jaccard similarity "
         "without bias; one-permutation signatures are cheaper, not more accurate.",
         "- Not the same decision: newsfold checks each LSH candidate pair (estimated Jaccard "
-        "≥ 0.5, or estimated containment ≥ 0.8, or the same normalised text), with 32 bands of 4 "
-        f"rows; the {PEER_NAME} peer unions every `MinHashLSH` candidate unchecked, as its "
+        "≥ 0.5, or estimated containment ≥ 0.8, or the same words), with "
+        f"{_OURS.bands} bands of {_OURS.num_perm // _OURS.bands} rows; the {PEER_NAME} peer "
+        "unions every `MinHashLSH` candidate unchecked, as its "
         f"`query` returns them (datasketch picks {_datasketch_bands()} for threshold 0.5), so "
         "chains of chance candidates between unrelated articles merge groups; "
         f"{CHECKED_NAME} keeps a candidate only at an estimated Jaccard ≥ 0.5 (it has no "
