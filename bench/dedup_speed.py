@@ -23,9 +23,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
@@ -42,7 +40,14 @@ from bench.dedup_quality import (
     newsfold_candidates,
     spread,
 )
-from bench.ingest_speed import TIME, WORK, IngestFailed, TooSlow, newsfold_command, parse_time_v
+from bench.ingest_speed import (
+    WORK,
+    IngestFailed,
+    TooSlow,
+    newsfold_command,
+    parse_time_v,
+    timed_run,
+)
 from newsfold.dedup import Deduper
 
 _OURS = Deduper()  # the defaults `newsfold dedup` runs with
@@ -136,21 +141,9 @@ def sizes(quick: bool) -> list[int]:
 def timed(argv: list[str], limit_s: float) -> tuple[float, int]:
     """Run ``argv`` under ``/usr/bin/time -v``: wall seconds and peak RSS (kB). The process group
     is killed after ``limit_s`` (:class:`TooSlow`); a non-zero exit raises :class:`RunFailed`."""
-    with subprocess.Popen(
-        [TIME, "-v", *argv],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    ) as proc:
-        try:
-            _, stderr = proc.communicate(timeout=limit_s)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
-            raise TooSlow(f"stopped after {limit_s / 60:.0f} min") from None
-    if proc.returncode != 0:
-        raise RunFailed(f"exit status {proc.returncode}; stderr ends: {stderr[-600:]!r}")
+    _, stderr, status = timed_run(argv, limit_s)
+    if status != 0:
+        raise RunFailed(f"exit status {status}; stderr ends: {stderr[-600:]!r}")
     return parse_time_v(stderr)
 
 

@@ -117,9 +117,9 @@ def parse_time_v(stderr: str) -> tuple[float, int]:
     return parse_elapsed(elapsed.group(1)), int(rss.group(1))
 
 
-def timed_run(argv: list[str], limit_s: float) -> tuple[str, str]:
-    """Run ``argv`` under ``/usr/bin/time -v``: stdout and stderr; the whole process group is
-    killed (and :class:`TooSlow` raised) after ``limit_s`` seconds."""
+def timed_run(argv: list[str], limit_s: float) -> tuple[str, str, int]:
+    """Run ``argv`` under ``/usr/bin/time -v``: stdout, stderr and exit status; the whole process
+    group is killed (and :class:`TooSlow` raised) after ``limit_s`` seconds."""
     with subprocess.Popen(
         [TIME, "-v", *argv],
         stdout=subprocess.PIPE,
@@ -133,13 +133,13 @@ def timed_run(argv: list[str], limit_s: float) -> tuple[str, str]:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.communicate()
             raise TooSlow(f"stopped after {limit_s / 60:.0f} min") from None
-    return stdout, stderr
+    return stdout, stderr, proc.returncode
 
 
 def ingest(path: Path, db: Path, limit_s: float) -> tuple[float, int, dict[str, Any]]:
     """Seconds, peak RSS (kB) and the JSON report of one ``newsfold ingest`` run."""
     argv = [*newsfold_command(), "ingest", str(path), "--db", str(db), "--quiet", "--json"]
-    stdout, stderr = timed_run(argv, limit_s)
+    stdout, stderr, _status = timed_run(argv, limit_s)  # the JSON report says what failed
     seconds, rss_kb = parse_time_v(stderr)
     try:
         data = json.loads(stdout)
