@@ -177,7 +177,7 @@ def _read_file(
                 problems.append(item)
                 continue
             try:
-                article = _build(item, inp, options)
+                article = _build(item, options)
             except ArticleError as exc:
                 problems.append(Problem(item.location, str(exc)))
                 continue
@@ -196,7 +196,7 @@ def _read_file(
     result.problems.extend(problems)
 
 
-def _build(raw: Raw, inp: Input, options: ReadOptions) -> Article:
+def _build(raw: Raw, options: ReadOptions) -> Article:
     return build_article(
         raw.fields,
         origin=raw.location,

@@ -186,13 +186,8 @@ def _join_wrapped(lines: list[str]) -> list[str]:
     return paragraphs
 
 
-def clean_text(text: str, *, title: str | None = None, markdown: bool = False) -> Cleaned:
-    """Normalise an article's body text; see the module docstring for what is done.
-
-    ``title`` is the title a reader already knows (from HTML or a JSON field): then no line is
-    taken as title, and a line repeating it is removed. With ``markdown`` heading marks, emphasis
-    and links are reduced to their text.
-    """
+def _normalise(text: str, markdown: bool) -> list[str]:
+    """Unicode NFC, spaces and invisible characters, then the stripped lines."""
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     # Most texts hold only single plain spaces: test cheaply before rewriting.
@@ -202,24 +197,23 @@ def clean_text(text: str, *, title: str | None = None, markdown: bool = False) -
         text = _DOUBLE_SPACE.sub(" ", text)
     text = _INVISIBLE.sub("", text)
     lines = [line.strip() for line in _LINE_BREAKS.split(text)]
-    if markdown:
-        lines = [_strip_markdown(line) for line in lines]
+    return [_strip_markdown(line) for line in lines] if markdown else lines
 
-    out = Cleaned(text="")
-    blocks = _blocks(lines)
+
+def _read_header(blocks: list[tuple[list[str], int]], title: str | None, out: Cleaned) -> int:
+    """Read the leading lines that are a title, a date line, a byline or boilerplate into
+    ``out``; return how many lines the header took."""
     # The usual gap between paragraphs, not counting the one after the first block (a title's).
     gaps = sorted(gap for _, gap in blocks[1:-1]) or [1]
     usual_gap = gaps[(len(gaps) - 1) // 2]
-
-    # Header: up to a few leading lines that are a title, a date line or a byline.
     flat: list[tuple[str, int]] = []  # (line, blank lines after it)
     for block, gap in blocks:
         flat.extend((line, 0) for line in block[:-1])
         flat.append((block[-1], gap))
-    start = 0
+    taken = 0
     for line, gap in flat[:8]:
         # Metadata lines are read from a header only: the last line is always the text's own.
-        more = start + 1 < len(flat)
+        more = taken + 1 < len(flat)
         if (reason := _boilerplate_reason(line, None)) is not None:
             out.removed.append({"line": line, "reason": reason})
         elif (
@@ -240,7 +234,20 @@ def clean_text(text: str, *, title: str | None = None, markdown: bool = False) -
             out.removed.append({"line": line, "reason": "title"})
         else:
             break
-        start += 1
+        taken += 1
+    return taken
+
+
+def clean_text(text: str, *, title: str | None = None, markdown: bool = False) -> Cleaned:
+    """Normalise an article's body text; see the module docstring for what is done.
+
+    ``title`` is the title a reader already knows (from HTML or a JSON field): then no line is
+    taken as title, and a line repeating it is removed. With ``markdown`` heading marks, emphasis
+    and links are reduced to their text.
+    """
+    out = Cleaned(text="")
+    blocks = _blocks(_normalise(text, markdown))
+    start = _read_header(blocks, title, out)
 
     title_key = fold(title or out.title or "") or None
     body_blocks: list[list[str]] = []

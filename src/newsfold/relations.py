@@ -110,7 +110,7 @@ class Relation:
         }
 
 
-def _classify(a: Article, b: Article, al: Alignment, aligner: SentenceAligner) -> RelationKind:
+def _classify(a: Article, b: Article, al: Alignment) -> RelationKind:
     if a.content_hash == b.content_hash or _same_text(a, b):
         return "duplicate"
     hi, lo = max(al.coverage_a, al.coverage_b), min(al.coverage_a, al.coverage_b)
@@ -195,7 +195,7 @@ def compare(
     cross = bool(a.language and b.language and a.language != b.language)
     aligner = aligner or default_aligner(cross)
     al = aligner.align(a, b, *(vectors or (None, None)))
-    kind = _classify(a, b, al, aligner)
+    kind = _classify(a, b, al)
     if kind == "unrelated" and aligner.encoder is not None:
         lead_a, lead_b = aligner.encoder.encode([_lead(a), _lead(b)])
         floor = TRANSLATION_COSINE if cross else SAME_STORY_COSINE
