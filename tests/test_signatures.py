@@ -33,6 +33,8 @@ def true_jaccard(a: str, b: str) -> float:
 def test_tokens_ignore_case_and_punctuation() -> None:
     assert np.array_equal(token_hashes("The cat, sat."), token_hashes("the CAT sat"))
     assert token_hashes("Café au lait").size == 3
+    curly = token_hashes("“We will rebuild,” she said — twice…")
+    assert np.array_equal(curly, token_hashes('"we will rebuild," she said - twice...'))
     assert token_hashes("").size == 0 and token_hashes("... !!").size == 0
 
 

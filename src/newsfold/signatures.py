@@ -66,6 +66,11 @@ def _mix(x: NDArray[np.uint64]) -> NDArray[np.uint64]:
 # always part of a word). Translating them to spaces lets ``bytes.split`` cut the words in C.
 _SEPARATORS = bytes(b for b in range(128) if not chr(b).isalnum())
 _TO_SPACE = bytes.maketrans(_SEPARATORS, b" " * len(_SEPARATORS))
+# Punctuation and spaces outside ASCII that news text uses: curly quotes, dashes, ellipsis,
+# guillemets, bullets, non-breaking and thin spaces. They separate words like ASCII punctuation.
+_UNICODE_MARKS = tuple(
+    c.encode("utf-8") for c in "“”‘’„‚«»‹›—–‒―…•·′″\u00a0\u2009\u202f\u200b\u3000、。，"
+)
 
 
 def token_hashes(text: str) -> NDArray[np.uint64]:
@@ -78,7 +83,12 @@ def token_hashes(text: str) -> NDArray[np.uint64]:
 
 
 def _word_crcs(text: str) -> NDArray[np.uint32]:
-    words = text.lower().encode("utf-8").translate(_TO_SPACE).split()
+    data = text.lower().encode("utf-8").translate(_TO_SPACE)
+    if not data.isascii():
+        for mark in _UNICODE_MARKS:  # a handful of C-speed scans, only for non-ASCII texts
+            if mark in data:
+                data = data.replace(mark, b" ")
+    words = data.split()
     return np.fromiter(map(zlib.crc32, words), dtype=np.uint32, count=len(words))
 
 
