@@ -17,7 +17,13 @@ import traceback
 from pathlib import Path
 
 #: The benchmark modules, in the order their sections appear.
-BENCHMARKS: tuple[str, ...] = ("ingest_speed", "planted", "dedup_speed", "reuse_quality")
+BENCHMARKS: tuple[str, ...] = (
+    "ingest_speed",
+    "planted",
+    "dedup_speed",
+    "dedup_semantic",
+    "reuse_quality",
+)
 RESULTS = Path(__file__).with_name("RESULTS.md")
 
 HEADER = """# newsfold benchmarks

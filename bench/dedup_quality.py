@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.planted import COPY_KINDS, similarity
+from bench.planted import ALL_COPY_KINDS, COPY_KINDS, similarity
 
 __all__ = [
     "Candidates",
@@ -173,6 +173,8 @@ def evaluate(path: Path) -> Quality:
     copies, found, missed = _per_kind(labels, index)
     kept_rate, original_groups = _kept_original(labels, index)
     unrelated, mixed = _false_merges(labels)
+    # the optional kinds (paraphrase) only where the corpus has them
+    kinds = [k for k in ALL_COPY_KINDS if k in COPY_KINDS or copies[k]]
     return Quality(
         records=len(labels.ids),
         precision=precision,
@@ -180,8 +182,8 @@ def evaluate(path: Path) -> Quality:
         f1=f1,
         kept_original=kept_rate,
         original_groups=original_groups,
-        copies={k: copies[k] for k in COPY_KINDS},
-        found={k: found[k] for k in COPY_KINDS},
+        copies={k: copies[k] for k in kinds},
+        found={k: found[k] for k in kinds},
         unrelated_grouped=unrelated,
         mixed_groups=mixed,
         missed=missed,
@@ -236,7 +238,7 @@ def missed_similarity(
     wanted = {x for pairs in missed.values() for pair in pairs for x in pair}
     texts = _texts(corpus, wanted) if wanted else {}
     out = []
-    for kind in COPY_KINDS:
+    for kind in ALL_COPY_KINDS:
         ids = missed.get(kind, [])
         if not ids:
             continue

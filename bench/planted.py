@@ -7,7 +7,10 @@ originals, and 32% are copies of those originals, 8% of ``N`` of each kind:
 * ``light``: 2-4% of the words substituted, deleted or inserted, and half the time one sentence
   dropped;
 * ``shuffled``: the same sentences in another order (regrouped into new paragraphs);
-* ``partial``: a contiguous run of 40-70% of the original's sentences.
+* ``partial``: a contiguous run of 40-70% of the original's sentences;
+* ``paraphrase`` (only when asked for: ``kinds=ALL_COPY_KINDS``, ``--paraphrase``): the article
+  rewritten sentence by sentence in other words and structure, facts (numbers, names) kept (see
+  :mod:`bench.paraphrase`). Without it the corpus is exactly the one of earlier versions.
 
 An original has 1 to 7 copies (4 on average), of kinds drawn at random. Originals and unrelated
 articles are those of :mod:`bench.corpus` (same seed, same article); records are written in a
@@ -20,9 +23,10 @@ originals and unrelated articles).
 Everything is seeded: the same ``N`` and seed give the same file. Only the plan (a few small
 numbers per record) is held in memory; texts are generated one at a time and streamed to disk.
 
-Command line: ``python -m bench.planted N OUT.jsonl [--seed S]``. As a benchmark section
-(``python -m bench planted``) it describes a generated corpus: its make-up, and how similar each
-kind of copy is to its original (exact Jaccard similarity of word 5-gram sets, and containment).
+Command line: ``python -m bench.planted N OUT.jsonl [--seed S] [--paraphrase]``. As a benchmark
+section (``python -m bench planted``) it describes a generated corpus: its make-up, and how
+similar each kind of copy is to its original (exact Jaccard similarity of word 5-gram sets, and
+containment).
 """
 
 from __future__ import annotations
@@ -43,11 +47,24 @@ from pathlib import Path
 from typing import Any
 
 from bench import corpus, report
+from bench.paraphrase import paraphrase
 
-__all__ = ["COPY_KINDS", "KINDS", "PlantedCorpus", "derive", "plan", "records", "run", "write"]
+__all__ = [
+    "ALL_COPY_KINDS",
+    "COPY_KINDS",
+    "KINDS",
+    "PlantedCorpus",
+    "derive",
+    "plan",
+    "records",
+    "run",
+    "write",
+]
 
 COPY_KINDS: tuple[str, ...] = ("exact", "light", "shuffled", "partial")
 KINDS: tuple[str, ...] = ("original", "unrelated", *COPY_KINDS)
+#: Every kind of copy, the optional ``paraphrase`` included.
+ALL_COPY_KINDS: tuple[str, ...] = (*COPY_KINDS, "paraphrase")
 #: Share of ``N`` taken by each kind of copy.
 COPY_SHARE = 0.08
 #: An original has 1 … MAX_COPIES copies (uniformly: 4 on average, so originals are ~8% of N).
@@ -87,22 +104,26 @@ class PlantedCorpus:
 # --------------------------------------------------------------------------- the plan
 
 
-def _copy_kinds(n: int, rng: random.Random) -> list[str]:
+def _copy_kinds(n: int, rng: random.Random, copy_kinds: Sequence[str]) -> list[str]:
     per_kind = round(n * COPY_SHARE)
-    kinds = [kind for kind in COPY_KINDS for _ in range(per_kind)]
+    kinds = [kind for kind in copy_kinds for _ in range(per_kind)]
     rng.shuffle(kinds)
     return kinds
 
 
-def plan(n: int, seed: int = corpus.DEFAULT_SEED) -> list[Planned]:
+def plan(
+    n: int, seed: int = corpus.DEFAULT_SEED, kinds: Sequence[str] = COPY_KINDS
+) -> list[Planned]:
     """The ``n`` records of the corpus, in file order (originals, copies and unrelated, shuffled).
 
-    Articles ``0 … k-1`` of :mod:`bench.corpus` are the originals, the next ones the unrelated.
+    Articles ``0 … k-1`` of :mod:`bench.corpus` are the originals, the next ones the unrelated;
+    ``kinds``: the kinds of copy planted (8% of ``n`` each).
     """
+    copy_kinds = kinds
     if n < MIN_RECORDS:
         raise ValueError(f"a planted corpus needs at least {MIN_RECORDS} records, not {n}")
     rng = random.Random(f"planted-plan:{seed}:{n}")
-    kinds = _copy_kinds(n, rng)
+    kinds = _copy_kinds(n, rng, copy_kinds)
     items: list[Planned] = []
     article = 0
     while len(items) - article < len(kinds):
@@ -189,11 +210,16 @@ def _partial(paragraphs: Paragraphs, rng: random.Random) -> str:
     return _regroup(items[start : start + length], rng)
 
 
+def _paraphrase(paragraphs: Paragraphs, rng: random.Random) -> str:
+    return paraphrase(paragraphs, rng, sentences)
+
+
 DERIVE: dict[str, Callable[[Paragraphs, random.Random], str]] = {
     "exact": _exact,
     "light": _light,
     "shuffled": _shuffled,
     "partial": _partial,
+    "paraphrase": _paraphrase,
 }
 
 
@@ -232,23 +258,29 @@ def _copy(item: Planned, seed: int) -> dict[str, Any]:
     return record
 
 
-def records(n: int, seed: int = corpus.DEFAULT_SEED) -> Iterator[dict[str, Any]]:
+def records(
+    n: int, seed: int = corpus.DEFAULT_SEED, kinds: Sequence[str] = COPY_KINDS
+) -> Iterator[dict[str, Any]]:
     """The ``n`` records of the corpus, in file order, generated one at a time."""
-    for item in plan(n, seed):
+    for item in plan(n, seed, kinds):
         yield _copy(item, seed) if item.kind in DERIVE else _original(item, seed)
 
 
-def write(n: int, path: Path, seed: int = corpus.DEFAULT_SEED) -> PlantedCorpus:
-    """Write the planted corpus of ``n`` records to ``path`` (JSON Lines), streaming."""
+def write(
+    n: int, path: Path, seed: int = corpus.DEFAULT_SEED, kinds: Sequence[str] = COPY_KINDS
+) -> PlantedCorpus:
+    """Write the planted corpus of ``n`` records to ``path`` (JSON Lines), streaming;
+    ``kinds``: the kinds of copy planted (:data:`ALL_COPY_KINDS` adds paraphrases)."""
     started = time.perf_counter()
-    kinds: Counter[str] = Counter()
+    counted: Counter[str] = Counter()
     size = 0
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as fh:
-        for record in records(n, seed):
-            kinds[record["planted"]["kind"]] += 1
+        for record in records(n, seed, kinds):
+            counted[record["planted"]["kind"]] += 1
             size += fh.write((json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
-    counts = {kind: kinds[kind] for kind in KINDS}
+    extra = [k for k in ALL_COPY_KINDS if k not in KINDS and counted[k]]
+    counts = {kind: counted[kind] for kind in (*KINDS, *extra)}
     return PlantedCorpus(path, n, counts, size, time.perf_counter() - started)
 
 
@@ -280,7 +312,7 @@ SAMPLE_PER_KIND = 300
 
 
 def _sampled_by_kind() -> dict[str, list[float]]:
-    return {kind: [] for kind in COPY_KINDS}
+    return {kind: [] for kind in ALL_COPY_KINDS}
 
 
 @dataclass(slots=True)
@@ -295,7 +327,7 @@ class Survey:
     unrelated_jaccard: list[float] = field(default_factory=list)
 
 
-def _survey(path: Path) -> Survey:
+def _survey(path: Path, sample_per_kind: int = SAMPLE_PER_KIND) -> Survey:
     """Scan the corpus: order and dates of all copies; similarity of the first copies of each
     kind (their originals' texts are kept: originals are 8% of the corpus)."""
     survey = Survey()
@@ -315,7 +347,7 @@ def _survey(path: Path) -> Survey:
             survey.copies += 1
             survey.before_original += of not in seen
             survey.dated_copies += "published" in record
-            if sampled[kind] < SAMPLE_PER_KIND:
+            if sampled[kind] < sample_per_kind:
                 sampled[kind] += 1
                 sample.append((kind, record["text"], of))
     for kind, text, of in sample:
@@ -393,8 +425,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("n", type=int, help="how many records")
     parser.add_argument("out", type=Path, help="the JSON Lines file to write")
     parser.add_argument("--seed", type=int, default=corpus.DEFAULT_SEED)
+    parser.add_argument(
+        "--paraphrase", action="store_true", help="also plant paraphrased copies (8%% of N)"
+    )
     args = parser.parse_args(argv)
-    c = write(args.n, args.out, args.seed)
+    c = write(args.n, args.out, args.seed, ALL_COPY_KINDS if args.paraphrase else COPY_KINDS)
     kinds = ", ".join(f"{n:,} {k}" for k, n in c.kinds.items())
     print(
         f"{c.records:,} records ({kinds}), {c.bytes / report.MB:.1f} MB, in {c.path} "

@@ -473,6 +473,14 @@ def dedup(
     threshold: Annotated[
         float, typer.Option("--threshold", help="Jaccard similarity that makes a duplicate.")
     ] = 0.5,
+    semantic_threshold: Annotated[
+        float,
+        typer.Option(
+            "--semantic-threshold",
+            help="With --mode semantic: lead cosine that makes a paraphrased copy (lower finds "
+            "more paraphrases and more false links).",
+        ),
+    ] = 0.96,
     field: Annotated[
         list[str] | None,
         typer.Option("--field", "-f", help="Map a field to a key: --field text=body."),
@@ -497,7 +505,13 @@ def dedup(
     if not 0 < threshold <= 1:
         raise typer.BadParameter("must be in (0, 1]", param_hint="--threshold")
     options = ReadOptions(field_map=_parse_fields(field or []))
-    deduper = Deduper(threshold=threshold, mode=mode)  # type: ignore[arg-type]
+    if not 0 < semantic_threshold <= 1:
+        raise typer.BadParameter("must be in (0, 1]", param_hint="--semantic-threshold")
+    deduper = Deduper(
+        threshold=threshold,
+        mode=mode,  # type: ignore[arg-type]
+        semantic_threshold=semantic_threshold,
+    )
     lines: list[int] = []
     keys: list[Any] = []
     try:
