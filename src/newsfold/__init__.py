@@ -16,13 +16,29 @@ The Python API mirrors the command line::
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from newsfold.article import Article, Sentence, build_article
-from newsfold.dedup import Deduper
 from newsfold.ingest import IngestReport
 from newsfold.readers import ReadOptions
-from newsfold.relations import Relation, compare
 from newsfold.store import Store, StoreError
+
+# The reuse stage needs numpy and the encoders: imported on first use, so that commands that do
+# not need it start fast.
+_LAZY = {
+    "compare": "newsfold.relations",
+    "Relation": "newsfold.relations",
+    "Deduper": "newsfold.dedup",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'newsfold' has no attribute {name!r}")
+
 
 __all__ = [
     "Article",

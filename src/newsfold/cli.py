@@ -29,7 +29,6 @@ from rich.progress import (
 from rich.table import Table
 
 from newsfold import __version__
-from newsfold.align import mark_changes
 from newsfold.article import Article
 from newsfold.dataset import write_jsonl
 from newsfold.readers import READERS, Problem, ReadOptions
@@ -598,6 +597,8 @@ def _load_article(ref: str, store: Store | None) -> Article:
 
 def _diff_markup(a: str, b: str) -> tuple[str, str]:
     """Both sentences as Rich markup: words only in ``a`` red, words only in ``b`` green."""
+    from newsfold.align import mark_changes
+
     return mark_changes(
         a, b, lambda w: f"[bold red]{escape(w)}[/]", lambda w: f"[bold green]{escape(w)}[/]", escape
     )
