@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench import planted, report
-from bench.dedup_quality import Quality, evaluate
+from bench.dedup_quality import evaluate
+from bench.dedup_speed import Run  # one timed run of one mode: `tool` names the mode
 from bench.ingest_speed import (
     IngestFailed,
     TooSlow,
@@ -46,20 +47,6 @@ PROFILE_TEXTS = 500
 SEMANTIC_THRESHOLD = 0.96  # newsfold's Deduper default
 PROFILE_TOP = 8
 HARD_LIMIT_S = 20 * 60
-
-
-@dataclass(frozen=True, slots=True)
-class Run:
-    mode: str
-    records: int
-    seconds: float = 0.0
-    rss_kb: int = 0
-    quality: Quality | None = None
-    problem: str | None = None
-
-    @property
-    def rate(self) -> float:
-        return self.records / self.seconds if self.seconds else float("inf")
 
 
 @dataclass(slots=True)
@@ -190,10 +177,10 @@ def _f(x: float) -> str:
 
 def row(r: Run) -> list[str]:
     if r.quality is None:
-        return [r.mode, f"{r.records:,}", *["failed"] * 6, *["–"] * len(planted.ALL_COPY_KINDS)]
+        return [r.tool, f"{r.records:,}", *["failed"] * 6, *["–"] * len(planted.ALL_COPY_KINDS)]
     q = r.quality
     return [
-        r.mode,
+        r.tool,
         f"{r.records:,}",
         f"{r.seconds:.1f}",
         f"{r.rate:,.0f}",
@@ -210,7 +197,7 @@ def _met(ok: bool) -> str:
 
 
 def verdict(results: Results) -> str:
-    semantic = next((r for r in results.runs if r.mode == "semantic" and r.quality), None)
+    semantic = next((r for r in results.runs if r.tool == "semantic" and r.quality), None)
     if semantic is None or semantic.quality is None:
         return "- Targets: not measured (the semantic run failed).\n"
     cpus = os.cpu_count() or 0
@@ -268,7 +255,7 @@ def render(results: Results, quick: bool) -> str:
         "and loading the model included); the top functions by cumulative time:\n",
         report.table(("function", "calls", "own s", "cumulative s"), profile_rows),
     ]
-    failed = [f"- ⚠ {r.mode}: {r.problem}" for r in results.runs if r.problem]
+    failed = [f"- ⚠ {r.tool}: {r.problem}" for r in results.runs if r.problem]
     if failed:
         parts.append("Failed runs:\n\n" + "\n".join(failed) + "\n")
     if results.notes:
