@@ -57,6 +57,9 @@ DbOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Write the result as JSON to stdout.")]
+OutOption = Annotated[
+    Path | None, typer.Option("--out", "-o", help="Write here (default: stdout).")
+]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no messages.")]
 SourceFilter = Annotated[str | None, typer.Option("--source", help="Only this outlet.")]
 LanguageFilter = Annotated[
@@ -457,9 +460,7 @@ def dedup(
     input_path: Annotated[
         str, typer.Argument(metavar="IN.jsonl", help="JSON Lines records with 'text' ('-': stdin).")
     ],
-    output: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Write here (default: stdout).")
-    ] = None,
+    output: OutOption = None,
     mode: Annotated[
         str,
         typer.Option(
@@ -747,9 +748,7 @@ def pairs(
     input_path: Annotated[
         str, typer.Argument(metavar="IN.jsonl", help="Records with text1 and text2 ('-': stdin).")
     ],
-    output: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Write here (default: stdout).")
-    ] = None,
+    output: OutOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """Judge text pairs (dataset mode): one output record per input record, in input order.
