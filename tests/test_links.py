@@ -118,3 +118,35 @@ def test_links_command(tmp_path: Path, linked_demo: Path) -> None:
     assert {"a", "b", "relation", "similarity", "source"} <= set(data["relations"][0])
     result = runner.invoke(app, ["links", "--db", str(db)])
     assert result.exit_code == 0 and "likely original" in result.stdout
+
+
+def test_third_articles_give_rewrites_their_direction(linked_demo: Path) -> None:
+    """Undated heavy rewrites get the original as source from the independent reports, and no
+    relation is directed against the answer key."""
+    truth = json.loads((DEMO / "truth.json").read_text())
+    source_of = {
+        a["path"].split("corpus/")[-1]: (a["derived_from"] or "").split("corpus/")[-1] or None
+        for a in truth["articles"]
+    }
+    with Store(linked_demo) as store:
+        ids = _ids(store)
+        relations = store.relations()
+    path = {v: k for k, v in ids.items()}
+    right = wrong = 0
+    for r in relations:
+        if r["source"] is None:
+            continue
+        pa, pb = path[r["a"]], path[r["b"]]
+        expected = pa if source_of.get(pb) == pa else pb if source_of.get(pa) == pb else None
+        if expected is not None:
+            right += path[r["source"]] == expected
+            wrong += path[r["source"]] != expected
+    assert wrong == 0 and right >= 3
+    rewrite = next(
+        r
+        for r in relations
+        if {path[r["a"]], path[r["b"]]}
+        == {ORIGINAL, "valley-gazette/valmora-explosion-what-we-know.txt"}
+    )
+    assert path[rewrite["source"]] == ORIGINAL
+    assert rewrite["direction"]["reasons"][0].startswith("third articles")

@@ -27,12 +27,16 @@ from numpy.typing import NDArray
 
 from newsfold.align import SentenceAligner
 from newsfold.article import Article
+from newsfold.corroborate import CONFIDENCE, corroborate, word_set
 from newsfold.embed import Encoder, default_encoder, multilingual_encoder
 from newsfold.relations import DERIVED, TRANSLATION_COSINE, compare
 from newsfold.signatures import MinHasher, candidate_pairs
 from newsfold.store import Store
 
 __all__ = ["LinkReport", "Linker", "reuse_trees"]
+
+#: How a direction read from third articles is labelled among a relation's reasons.
+CORROBORATION = "third articles"
 
 
 @dataclass(slots=True)
@@ -166,7 +170,57 @@ class Linker:
             notify("compare", done + 1, len(pairs))
         self.store.put_relations(results)
         self.store.mark_linked(unlinked)
+        notify("direction", 0, 1)
+        self._corroborate(set(unlinked) | {x for r in results for x in (r["a"], r["b"])})
         return report
+
+    def _corroborate(self, touched: set[str]) -> None:
+        """Give undirected derived relations near ``touched`` articles a direction from third
+        articles (:mod:`newsfold.corroborate`); redo those given one so in earlier runs, since
+        new articles bring new third reports."""
+        around: dict[str, list[dict[str, Any]]] = {}
+
+        def relations_of(article_id: str) -> list[dict[str, Any]]:
+            if article_id not in around:
+                around[article_id] = self.store.relations(article_id)
+            return around[article_id]
+
+        words: dict[str, set[str]] = {}
+        updated: list[dict[str, Any]] = []
+        seen: set[tuple[str, str]] = set()
+        for article_id in sorted(touched):
+            for r in relations_of(article_id):
+                key = (r["a"], r["b"])
+                if key in seen or r["relation"] not in DERIVED or r["relation"] == "translation":
+                    continue
+                seen.add(key)
+                reasons = r["direction"]["reasons"]
+                if r["source"] is not None and not reasons[0].startswith(CORROBORATION):
+                    continue  # directed by stronger evidence (dates, containment)
+                near = relations_of(r["a"]) + relations_of(r["b"])
+                reusers = {x for q in near if q["relation"] in DERIVED for x in (q["a"], q["b"])}
+                third = sorted(
+                    {x for q in near for x in (q["a"], q["b"])} - reusers - {r["a"], r["b"]}
+                )
+                for x in third:
+                    if x not in words:
+                        words[x] = word_set(self._article(x).text)
+                pairs = [
+                    (p["a"]["text"], p["b"]["text"]) for p in r["pairs"] if p["kind"] != "verbatim"
+                ]
+                found = corroborate(pairs, [words[x] for x in third])
+                side = found.source
+                new_source = None if side is None else r[side]
+                if new_source == r["source"]:
+                    continue
+                r["source"] = new_source
+                r["direction"] = {
+                    "source": side,
+                    "confidence": CONFIDENCE if side else 0.0,
+                    "reasons": [f"{CORROBORATION}: {found.reason}"],
+                }
+                updated.append(r)
+        self.store.put_relations(updated)
 
     def _cross_language_pairs(self, ids: list[str], new: list[int]) -> set[tuple[int, int]]:
         """Pairs in different languages whose leads the multilingual encoder finds close."""
