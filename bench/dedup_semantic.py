@@ -44,7 +44,7 @@ TARGET_RECALL = 0.9
 #: Jaccard similarity below which lexical dedup should not find a paraphrase.
 PARAPHRASE_JACCARD = 0.3
 PROFILE_TEXTS = 500
-SEMANTIC_THRESHOLD = 0.96  # newsfold's Deduper default
+SEMANTIC_THRESHOLD = 0.8  # newsfold's Deduper default
 PROFILE_TOP = 8
 HARD_LIMIT_S = 20 * 60
 

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from newsfold.cli import app
 from newsfold.dedup import Deduper
+from newsfold.signatures import fact_signatures, fact_tokens, jaccard
 
 WORDS = [f"w{i}" for i in range(5000)]
 
@@ -102,6 +103,29 @@ class _FakeEncoder:
     def encode(self, texts: list[str]) -> np.ndarray:
         table = {"alpha": [1, 0, 0, 0], "beta": [0, 1, 0, 0], "gamma": [0, 0, 1, 0]}
         return np.array([table.get(t.split()[0], [0, 0, 0, 1]) for t in texts], dtype=np.float32)
+
+
+def test_semantic_mode_needs_the_same_names_and_numbers() -> None:
+    rng = random.Random(5)
+    facts = "Mayor Ilse Brandt of Orlen said 23 people died on Monday."
+    other = "Mayor Tomas Revik of Tarsk said 4 people died on Friday."
+    texts = [
+        "alpha " + make(rng) + " " + facts,
+        "alpha " + make(rng) + " " + facts.replace("said", "told reporters"),
+        "alpha " + make(rng) + " " + other,  # the same lead, another event
+    ]
+    semantic = Deduper(mode="semantic", encoder=_FakeEncoder()).fit(texts)  # type: ignore[arg-type]
+    assert semantic.groups_[0] == semantic.groups_[1] != semantic.groups_[2]
+
+
+def test_fact_tokens_are_names_and_numbers() -> None:
+    text = "VALMORA, June 24 — Kestrel Systems will hire 1,508 staff, said Éric López (3.5%)."
+    assert fact_tokens(text) == [
+        "VALMORA", "June", "24", "Kestrel", "Systems", "1,508", "Éric", "López", "3.5"
+    ]  # fmt: skip
+    sig = fact_signatures([text, "lower-cased text has no names.", "No facts here? Well."])
+    assert (sig[1] == 0xFFFFFFFF).all()
+    assert jaccard(sig[0], sig[0]) == 1.0 and jaccard(sig[0], sig[2]) < 0.2
 
 
 def test_semantic_mode_links_paraphrases_lexical_mode_misses() -> None:

@@ -477,10 +477,10 @@ def dedup(
         float,
         typer.Option(
             "--semantic-threshold",
-            help="With --mode semantic: lead cosine that makes a paraphrased copy (lower finds "
-            "more paraphrases and more false links).",
+            help="With --mode semantic: lead cosine from which a text that shares its names and "
+            "numbers is a paraphrased copy (lower finds more paraphrases and more false links).",
         ),
-    ] = 0.96,
+    ] = 0.8,
     field: Annotated[
         list[str] | None,
         typer.Option("--field", "-f", help="Map a field to a key: --field text=body."),

@@ -31,12 +31,16 @@ import numpy as np
 from numpy.typing import NDArray
 
 from newsfold.embed import Encoder, MiniLM
-from newsfold.signatures import MinHasher, candidate_pairs
+from newsfold.signatures import MinHasher, candidate_pairs, fact_signatures
 
 __all__ = ["DedupResult", "Deduper"]
 
 _NO_DATE = np.iinfo(np.int64).max
 _LEAD_CHARS = 400
+#: The signature of a text without names or numbers (every bin empty).
+_NO_FACTS = np.uint32(0xFFFFFFFF)
+#: Lead cosine that makes a paraphrased copy on its own, when facts cannot confirm it.
+_LEAD_ALONE = 0.96
 
 
 @lru_cache(maxsize=1)
@@ -139,9 +143,12 @@ class Deduper:
     above which two texts are duplicates; ``containment``: share of the shorter text's shingles
     found in the longer one above which it is a (partial) copy. With ``mode="semantic"`` the
     leads of the texts are also embedded (MiniLM on the first 64 tokens unless ``encoder`` is
-    given) and texts whose
-    leads have a cosine of ``semantic_threshold`` or more are paraphrased copies (``rewrite``),
-    found among each other's ``top_k`` nearest neighbours. Learned state (computed when first
+    given): texts whose leads have a cosine of ``semantic_threshold`` or more (among each
+    other's ``top_k`` nearest neighbours) and which share their names and numbers (estimated
+    Jaccard similarity of :func:`~newsfold.signatures.fact_tokens` ≥ ``facts_threshold``) are
+    paraphrased copies (``rewrite``). The lead finds the paraphrase; the facts keep apart two
+    stories told alike (two earthquakes, one template). Where a text has no names or numbers
+    (lower-cased data), a lead cosine of 0.96 alone decides. Learned state (computed when first
     read after ``fit`` or ``partial_fit``): ``groups_``, ``kept_``, ``dup_of_`` (-1 for kept
     texts), ``relations_``, ``similarity_``: arrays with one entry per text seen.
     """
@@ -154,11 +161,13 @@ class Deduper:
     bands: int = 42
     seed: int = 1
     mode: Literal["lexical", "semantic"] = "lexical"
-    semantic_threshold: float = 0.96
+    semantic_threshold: float = 0.8
+    facts_threshold: float = 0.45
     encoder: Encoder | None = None
-    top_k: int = 10
+    top_k: int = 20
     _sig: list[NDArray[np.uint32]] = field(default_factory=list, init=False, repr=False)
     _vec: list[NDArray[np.float16]] = field(default_factory=list, init=False, repr=False)
+    _facts: list[NDArray[np.uint32]] = field(default_factory=list, init=False, repr=False)
     _sizes: list[NDArray[np.int64]] = field(default_factory=list, init=False, repr=False)
     _dates: list[NDArray[np.int64]] = field(default_factory=list, init=False, repr=False)
     _exact: list[NDArray[np.uint64]] = field(default_factory=list, init=False, repr=False)
@@ -169,7 +178,8 @@ class Deduper:
         self, texts: Sequence[str], published: Sequence[datetime | None] | None = None
     ) -> Deduper:
         """Learn from ``texts`` alone (forgetting earlier calls)."""
-        self._sig, self._sizes, self._dates, self._exact, self._vec = [], [], [], [], []
+        self._sig, self._sizes, self._dates, self._exact = [], [], [], []
+        self._vec, self._facts = [], []
         return self.partial_fit(texts, published)
 
     def partial_fit(
@@ -188,6 +198,7 @@ class Deduper:
             encoder = self.encoder or _lead_encoder()
             # The lead (the encoder reads 128 tokens at most): cut early to save tokenising.
             self._vec.append(encoder.encode([t[:_LEAD_CHARS] for t in texts]).astype(np.float16))
+            self._facts.append(fact_signatures(texts))
         elif self.mode != "lexical":
             raise ValueError(f"mode must be 'lexical' or 'semantic', not {self.mode!r}")
         self._state = None
@@ -241,7 +252,14 @@ class Deduper:
         contained = shared / np.maximum(np.minimum(sizes[a], sizes[b]), 1)
         linked = (exact[a] == exact[b]) | (sim >= self.threshold) | (contained >= self.containment)
         if vec is not None:
-            linked |= _cosines(vec, a, b) >= self.semantic_threshold
+            facts = np.concatenate(self._facts)
+            cos = _cosines(vec, a, b)
+            # Without names or numbers on one side (lower-cased text) only the lead can tell.
+            known = (facts[a, 0] != _NO_FACTS) & (facts[b, 0] != _NO_FACTS)
+            confirmed = np.where(
+                known, _agreement(facts, a, b) >= self.facts_threshold, cos >= _LEAD_ALONE
+            )
+            linked |= (cos >= self.semantic_threshold) & confirmed
 
         uf = _UnionFind(n)
         uf.union_pairs(pairs[linked])
