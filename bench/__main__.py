@@ -22,6 +22,7 @@ BENCHMARKS: tuple[str, ...] = (
     "planted",
     "dedup_speed",
     "dedup_semantic",
+    "planted_relations",
     "reuse_quality",
 )
 RESULTS = Path(__file__).with_name("RESULTS.md")

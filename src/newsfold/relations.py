@@ -4,9 +4,10 @@
 
 =================  ==========================================================================
 ``duplicate``      the same text after normalisation
-``near_duplicate`` almost every sentence of both is matched, almost all verbatim or lightly edited
-``partial``        one article copies a part of the other: most of one is matched, little of the
-                   other, and the matched sentences are (near) verbatim
+``near_duplicate`` almost every sentence of both is matched, almost all verbatim or lightly edited,
+                   in the same order
+``partial``        one article copies a part of the other: (nearly) all of one is matched, (near)
+                   verbatim, to a part of the other
 ``rewrite``        most of one article is derived from the other, paraphrased or reordered
 ``translation``    the articles are in different languages and most of one renders the other
 ``same_story``     some sentences share facts or wording, but most of the text is independent
@@ -23,6 +24,7 @@ covers it); the reasons are listed with a confidence.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -110,18 +112,34 @@ class Relation:
         }
 
 
+def _in_order(al: Alignment) -> float:
+    """Share of the matched sentences that keep their order: the longest run of pairs whose
+    positions increase in both articles, over all pairs (1 for an edited copy, low for a copy
+    whose sentences were shuffled)."""
+    if len(al.pairs) < 2:
+        return 1.0
+    tails: list[int] = []  # patience sorting: the longest increasing subsequence of j by i
+    for p in sorted(al.pairs, key=lambda p: p.i):
+        k = bisect.bisect_left(tails, p.j)
+        tails[k : k + 1] = [p.j]
+    return len(tails) / len(al.pairs)
+
+
 def _classify(a: Article, b: Article, al: Alignment) -> RelationKind:
     if a.content_hash == b.content_hash or _same_text(a, b):
         return "duplicate"
     hi, lo = max(al.coverage_a, al.coverage_b), min(al.coverage_a, al.coverage_b)
     close = [p for p in al.pairs if p.kind in ("verbatim", "edited")]
     close_share = len(close) / max(len(al.pairs), 1)
+    mean_score = sum(p.score for p in al.pairs) / max(len(al.pairs), 1)
     if a.language and b.language and a.language != b.language:
         return "translation" if hi >= 0.4 else ("same_story" if al.pairs else "unrelated")
-    if lo >= 0.9 and min(al.derived_a, al.derived_b) >= 0.85 and close_share >= 0.9:
+    copied = close_share >= 0.9 and mean_score >= 0.85  # (nearly) verbatim sentences
+    if lo >= 0.8 and min(al.derived_a, al.derived_b) >= 0.8 and copied and _in_order(al) >= 0.9:
         return "near_duplicate"
+    if hi >= 0.85 and lo < 0.8 and copied:
+        return "partial"  # one is (nearly) all copied from a part of the other
     if hi >= 0.5:
-        mean_score = sum(p.score for p in al.pairs) / max(len(al.pairs), 1)
         if lo < 0.35 and mean_score >= 0.8:
             return "partial"
         return "rewrite"

@@ -27,12 +27,14 @@ import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
 __all__ = [
     "MinHasher",
+    "Sketch",
     "batch_shingles",
     "candidate_pairs",
     "fact_signatures",
@@ -159,6 +161,20 @@ def shingle_hashes(text: str, ngram: int = 5) -> NDArray[np.uint64]:
     return batch_shingles([text], ngram)[1]
 
 
+class Sketch(NamedTuple):
+    """What :meth:`MinHasher.sketch` learns about each text (one row each)."""
+
+    signatures: NDArray[np.uint32]
+    """MinHash of the word ``ngram``-grams."""
+    words: NDArray[np.int64]
+    """Number of words."""
+    keys: NDArray[np.uint64]
+    """Exact-text keys: equal for the same words in the same order."""
+    vocabulary: NDArray[np.uint32]
+    """MinHash of the set of words (order ignored): with the shingle signature it tells a
+    reordered copy (same words, broken shingles) from an edited one."""
+
+
 @dataclass
 class MinHasher:
     """One-permutation MinHash signatures of word shingles; see the module docstring.
@@ -186,17 +202,17 @@ class MinHasher:
         """Signatures (one row per text, ``num_perm`` uint32 columns), computed in batches."""
         return self.sketch(texts, batch_bytes=batch_bytes)[0]
 
-    def sketch(
-        self, texts: Sequence[str], *, batch_bytes: int = 1_000_000
-    ) -> tuple[NDArray[np.uint32], NDArray[np.int64], NDArray[np.uint64]]:
-        """Signatures, word counts and exact-text keys (see :func:`text_stats`), words cut once."""
-        out = np.empty((len(texts), self.num_perm), dtype=np.uint32)
-        counts = np.empty(len(texts), dtype=np.int64)
-        keys = np.empty(len(texts), dtype=np.uint64)
+    def sketch(self, texts: Sequence[str], *, batch_bytes: int = 1_000_000) -> Sketch:
+        """Signatures, word counts, exact-text keys and word-set signatures, words cut once."""
+        n = len(texts)
+        out = np.empty((n, self.num_perm), dtype=np.uint32)
+        vocab = np.empty((n, self.num_perm), dtype=np.uint32)
+        counts = np.empty(n, dtype=np.int64)
+        keys = np.empty(n, dtype=np.uint64)
         start = 0
-        while start < len(texts):
+        while start < n:
             stop, size = start, 0
-            while stop < len(texts) and (size < batch_bytes or stop == start):
+            while stop < n and (size < batch_bytes or stop == start):
                 size += len(texts[stop])
                 stop += 1
             words = [_word_crcs(t) for t in texts[start:stop]]
@@ -204,8 +220,13 @@ class MinHasher:
             keys[start:stop] = [_sequence_key(w) for w in words]
             doc, hashes = batch_shingles(texts[start:stop], self.ngram, distinct=False, words=words)
             out[start:stop] = self.signatures_of_shingles(doc, hashes, stop - start)
+            doc = np.repeat(np.arange(stop - start, dtype=np.int64), counts[start:stop])
+            flat = np.concatenate(words) if words else np.empty(0, dtype=np.uint32)
+            vocab[start:stop] = self.signatures_of_shingles(
+                doc, _mix(flat.astype(U64)), stop - start
+            )
             start = stop
-        return out, counts, keys
+        return Sketch(out, counts, keys, vocab)
 
     def signatures_of_shingles(
         self, doc: NDArray[np.int64], hashes: NDArray[np.uint64], n: int
