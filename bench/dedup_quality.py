@@ -202,7 +202,7 @@ def _sketch(hasher: Any, texts: list[str], ngram: int) -> tuple[Any, list[int]]:
     counts where ``MinHasher.sketch`` gives them, else whitespace-separated words)."""
     sketch = getattr(hasher, "sketch", None)
     if sketch is not None:
-        sig, words, _ = sketch(texts)
+        sig, words = sketch(texts)[:2]
         counts = [int(w) for w in words]
     else:
         sig, counts = hasher.signatures(texts), [len(t.split()) for t in texts]

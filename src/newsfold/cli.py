@@ -570,6 +570,88 @@ def dedup(
         raise typer.Exit(1)
 
 
+@app.command()
+def cluster(
+    input_path: Annotated[
+        Path, typer.Argument(help="JSON lines (or JSON, .gz) with a text field.")
+    ],
+    output: OutOption = None,
+    threshold: Annotated[
+        float,
+        typer.Option("--threshold", help="Probability from which a record joins a story."),
+    ] = 0.5,
+    field: Annotated[
+        list[str] | None,
+        typer.Option("--field", "-f", help="Map a field to a key: --field text=body."),
+    ] = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Fold records into stories (dataset mode, no store needed).
+
+    Records are placed in input order (put them in time order for a news stream); each output
+    record is the input plus story (0, 1, ... in order of first appearance) and story_probability
+    (how surely it joined; 1 for a story's first record). Reads title and published when present.
+    Malformed lines are reported by file:line and left out; the exit code is then 1.
+    """
+    from newsfold.dataset import open_dataset
+    from newsfold.dates import parse_datetime
+    from newsfold.readers import ReaderError
+    from newsfold.stories import StoryClusterer, StoryRecord
+
+    if not 0 < threshold < 1:
+        raise typer.BadParameter("must be in (0, 1)", param_hint="--threshold")
+    options = ReadOptions(field_map=_parse_fields(field or []))
+    clusterer = StoryClusterer(threshold=threshold)
+    position: dict[int, int] = {}
+    try:
+        with open_dataset(input_path, options) as data:
+            batch: list[StoryRecord] = []
+            for lineno, record in data.records():
+                text = record.get("text")
+                if not isinstance(text, str) or not text.strip():
+                    data.problems.append(Problem(f"{data.inp.name}:{lineno}", "no text"))
+                    continue
+                position[lineno] = len(position)
+                title = record.get("title")
+                batch.append(
+                    StoryRecord(
+                        text,
+                        title if isinstance(title, str) and title.strip() else None,
+                        parse_datetime(record.get("published")),
+                    )
+                )
+                if len(batch) >= 256:  # encoded in batches; only the story state is kept
+                    clusterer.partial_fit(batch)
+                    batch = []
+            clusterer.partial_fit(batch)
+
+            def annotated() -> Iterator[dict[str, Any]]:
+                for lineno, record in data.raw_lines():
+                    i = position.get(lineno)
+                    if i is not None:
+                        yield {
+                            **record,
+                            "story": clusterer.labels_[i],
+                            "story_probability": round(clusterer.probability_[i], 4),
+                        }
+
+            written = write_jsonl(output, annotated())
+            problems = data.problems
+    except ReaderError as exc:
+        _fail(f"{input_path}: {exc}")
+    if not quiet:
+        for p in problems[:50]:
+            err.print(f"[red]{escape(str(p))}[/]")
+        err.print(
+            f"{len(position)} record(s), {clusterer.n_stories_} story(ies); "
+            f"wrote {written} record(s)"
+            + (f" to {escape(str(output))}" if output else "")
+            + (f"; {len(problems)} line(s) could not be read" if problems else "")
+        )
+    if problems:
+        raise typer.Exit(1)
+
+
 def _load_article(ref: str, store: Store | None) -> Article:
     """An article named by a stored id (or unique prefix), or read from a file."""
     from newsfold.article import ArticleError, build_article

@@ -1,0 +1,138 @@
+"""Story folding: near-miss events kept apart, batch = increments, dataset command."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from newsfold.cli import app
+from newsfold.store import Store
+from newsfold.stories import StoryClusterer, StoryRecord, tfidf_cosine
+
+from .conftest import DEMO
+
+
+@pytest.fixture(scope="module")
+def demo_records() -> tuple[list[StoryRecord], list[str]]:
+    """The demo articles in time order (undated last, by id) with their true events."""
+    truth = json.loads((DEMO / "truth.json").read_text())
+    event = {a["path"].split("corpus/")[-1]: a["event"] for a in truth["articles"]}
+    with Store(":memory:") as store:
+        store.ingest([DEMO / "corpus"])
+        articles = list(store.articles())
+    far = datetime.max.replace(tzinfo=UTC)
+    articles.sort(key=lambda a: (a.published or far, a.id))
+    records = [StoryRecord(a.text, a.title, a.published) for a in articles]
+
+    def key(origin: str, article_id: str) -> str:
+        path = origin.split("corpus/")[-1]
+        if path in event:
+            return path
+        return f"{path.rsplit(':', 1)[0]}#{article_id}"  # a JSON lines record, by its id
+
+    events = [event[key(a.origin or "", a.id)] for a in articles]
+    return records, events
+
+
+def _groups(labels: list[int], events: list[str]) -> dict[str, set[int]]:
+    stories: dict[str, set[int]] = defaultdict(set)
+    for label, ev in zip(labels, events, strict=True):
+        stories[ev].add(label)
+    return stories
+
+
+def test_demo_events_fold_and_near_miss_quakes_stay_apart(
+    demo_records: tuple[list[StoryRecord], list[str]],
+) -> None:
+    records, events = demo_records
+    labels = StoryClusterer().fit(records).labels_
+    stories = _groups(labels, events)
+    assert len(stories["valmora-explosion"]) == 1  # copies, rewrites, translation, update
+    assert len(stories["kestria-quake-orlen"]) <= 2
+    orlen, tarsk = stories["kestria-quake-orlen"], stories["kestria-quake-tarsk"]
+    assert not orlen & tarsk  # two earthquakes in one region, one week apart
+    for ev, s in stories.items():
+        others = set().union(*(v for k, v in stories.items() if k != ev))
+        assert not s & others, ev
+
+
+def test_increments_give_the_batch_stories(
+    demo_records: tuple[list[StoryRecord], list[str]],
+) -> None:
+    records, _ = demo_records
+    batch = StoryClusterer().fit(records)
+    step = StoryClusterer()
+    for start in range(0, len(records), 4):
+        step.partial_fit(records[start : start + 4])
+    assert step.labels_ == batch.labels_
+    assert step.n_stories_ == batch.n_stories_
+    before = list(step.labels_)
+    assert step.predict(records[:3]) == before[:3]  # predicting learns nothing
+    assert step.labels_ == before
+
+
+class _Encoder:
+    """Leads of one topic at a cosine of 0.75 (each text its own direction off the topic's)."""
+
+    name, dim = "fake", 8
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim))
+        for row, t in enumerate(texts):
+            out[row, 0 if "quake" in t else 1] = 1.0
+            out[row, 2 + self.seen.setdefault(t, len(self.seen))] = 0.58
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def test_time_and_links_decide_when_text_cannot() -> None:
+    day = datetime(2026, 3, 9, tzinfo=UTC)
+    quake = "A quake struck Orlen on Monday, killing 23 people, Mayor Ilse Brandt said."
+    records = [
+        StoryRecord(quake, "Quake in Orlen", day),
+        StoryRecord(quake.replace("23", "25"), "Orlen quake toll", day),
+        StoryRecord("A quake hit Tarsk on Friday; Mayor Tomas Revik said four died.", None, None),
+        StoryRecord("Budget vote in Lindholt: council passes plan.", None, None),
+        StoryRecord("Council members in Lindholt argued about the budget.", None, None),
+    ]
+    c = StoryClusterer(encoder=_Encoder()).fit(records, links=[None, None, None, None, 3])
+    assert c.labels_[0] == c.labels_[1] != c.labels_[2]  # same names and day; other names
+    assert c.labels_[4] == c.labels_[3] and c.probability_[4] == 1.0  # a reuse link decides
+
+
+def test_tfidf_cosine_weights_rare_terms() -> None:
+    idf = {"orlen": 3.0, "monday": 1.0, "tarsk": 3.0}.__getitem__
+    story = {"orlen": 2, "monday": 2}
+    assert tfidf_cosine({"orlen", "monday"}, story, idf) == pytest.approx(1.0)  # type: ignore[arg-type]
+    assert tfidf_cosine({"tarsk", "monday"}, story, idf) < 0.2  # type: ignore[arg-type]
+    assert tfidf_cosine(set(), story, idf) == 0.0  # type: ignore[arg-type]
+
+
+def test_cluster_command(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    lines = [
+        {"id": "a", "title": "Quake kills 23 in Orlen", "text": "A magnitude 6.2 earthquake "
+         "struck Orlen in Davaria on Monday, killing 23 people, officials said.",
+         "published": "2026-03-09"},
+        {"id": "b", "text": "Twenty-three people died when a 6.2 quake hit Orlen, Davaria, on "
+         "Monday, officials said."},
+        {"id": "c", "text": "Brennick United beat Harlow Athletic 3-1 at Brennick Park."},
+    ]  # fmt: skip
+    src.write_text("\n".join(json.dumps(x) for x in lines) + "\n{broken\n")
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(app, ["cluster", str(src), "--out", str(out)])
+    assert result.exit_code == 1 and "in.jsonl:4" in result.stderr  # the bad line, by number
+    records = [json.loads(x) for x in out.read_text().splitlines()]
+    assert [r["id"] for r in records] == ["a", "b", "c"]
+    assert records[0]["story"] == records[1]["story"] != records[2]["story"]
+    assert records[0]["story_probability"] == 1.0 and 0.5 <= records[1]["story_probability"] <= 1
+    bad = CliRunner().invoke(app, ["cluster", str(src), "--threshold", "1.5"])
+    assert bad.exit_code == 2
