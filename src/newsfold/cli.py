@@ -798,6 +798,125 @@ def links(
         _print_tree(tree, titles)
 
 
+@app.command()
+def stories(
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="Only stories with an article on or after this date."),
+    ] = None,
+    min_size: Annotated[
+        int, typer.Option("--min-size", min=1, help="Only stories of at least N articles.")
+    ] = 1,
+    quiet: QuietOption = False,
+) -> None:
+    """Fold the stored articles into stories (incremental) and list them.
+
+    Links new articles first (see `newsfold links`: a copy is always in its source's story),
+    then places each article not yet in a story, oldest first; earlier articles never move.
+    Each story shows its articles, its independent sources (copies of one wire story count
+    once), its time span and languages.
+    """
+    from newsfold.dates import parse_datetime
+    from newsfold.fold import describe, fold
+    from newsfold.links import Linker
+
+    _checked_filters(since, None)
+    floor = parse_datetime(since) if since else None
+    with _open(db) as store:
+        progress = _progress("stories", disabled=quiet or as_json, extra="{task.fields[stage]}")
+        with progress:
+            task = progress.add_task("stories", total=None, stage="")
+
+            def on_progress(stage: str, done: int, total: int) -> None:
+                progress.update(task, stage=stage, completed=done, total=total)
+
+            Linker(store).run(on_progress)
+            report = fold(store, on_progress=on_progress)
+        found = [
+            s
+            for s in describe(store)
+            if s.size >= min_size and (floor is None or (s.last is not None and s.last >= floor))
+        ]
+    if as_json:
+        _write_json(
+            {
+                "new_articles": report.new_articles,
+                "new_stories": report.new_stories,
+                "stories": [s.to_dict() for s in found],
+            }
+        )
+        return
+    if quiet:
+        return
+    err.print(
+        f"Folded {report.new_articles} new article(s): {report.new_stories} new story(ies), "
+        f"{report.joined} joined existing ones"
+    )
+    table = Table(title=f"{len(found)} story(ies)", title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("id", no_wrap=True)
+    table.add_column("articles", justify="right")
+    table.add_column("sources", justify="right")
+    table.add_column("span", no_wrap=True)
+    table.add_column("lang", no_wrap=True)
+    table.add_column("label", no_wrap=True, min_width=20, ratio=1, overflow="ellipsis")
+    for s in found:
+        span = _date(s.first) if s.first == s.last else f"{_date(s.first)}..{_date(s.last)}"
+        table.add_row(
+            s.id,
+            str(s.size),
+            str(s.sources),
+            span,
+            ",".join(s.languages) or "?",
+            escape(_cut(s.label, 100)),
+        )
+    out.print(table)
+
+
+@app.command()
+def story(
+    story_id: Annotated[str, typer.Argument(help="A story id (or a unique prefix of one).")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show one story: its articles, their roles (original, copy, independent) and sources."""
+    from newsfold.fold import describe
+
+    with _open(db) as store:
+        ids = sorted({s for _, s, _ in store.story_members() if s.startswith(story_id)})
+        if not ids:
+            _fail(f"{story_id}: no such story (run `newsfold stories` first)")
+        if len(ids) > 1 and story_id not in ids:
+            _fail(f"{story_id}: ambiguous, matches {', '.join(ids[:5])}", 2)
+        found = describe(store, [story_id if story_id in ids else ids[0]])[0]
+    if as_json:
+        _write_json(found.to_dict())
+        return
+    span = (
+        _date(found.first)
+        if found.first == found.last
+        else (f"{_date(found.first)} to {_date(found.last)}")
+    )
+    out.print(f"[bold]{escape(found.label)}[/]")
+    out.print(
+        f"{found.id}: {found.size} article(s), {found.sources} independent source(s), "
+        f"{span}, {', '.join(found.languages) or 'language unknown'}"
+    )
+    table = Table(box=box.SIMPLE_HEAD)
+    table.add_column("id", no_wrap=True)
+    table.add_column("published", no_wrap=True)
+    table.add_column("source", no_wrap=True, max_width=22, overflow="ellipsis")
+    table.add_column("role", no_wrap=True)
+    table.add_column("title", no_wrap=True, min_width=20, ratio=1, overflow="ellipsis")
+    for m in found.members:
+        role = f"{m.relation} of {m.copy_of}" if m.role == "copy" else m.role
+        table.add_row(
+            m.article, _date(m.published), escape(m.source or "?"), role, escape(_cut(m.title, 90))
+        )
+    out.print(table)
+
+
 def _print_tree(tree: dict[str, Any], titles: dict[str, str | None]) -> None:
     from rich.tree import Tree
 

@@ -113,6 +113,13 @@ class Linker:
             for i, v in cached.items()
         }
 
+    def lead_vectors(self, ids: Sequence[str]) -> NDArray[np.float32]:
+        """MiniLM embeddings of the articles' leads (title and first sentences), one row per
+        id: cached in the store, shared with story folding."""
+        found = self._vectors(ids, default_encoder(), lambda a: [_lead(a)], "lead")
+        dim = default_encoder().dim
+        return np.stack([found[i].reshape(dim) for i in ids]) if ids else np.zeros((0, dim))
+
     # -- candidates
     def _lexical_pairs(self, ids: list[str], new: set[int]) -> set[tuple[int, int]]:
         pairs = candidate_pairs(self._signatures(ids), self.bands)

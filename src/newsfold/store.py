@@ -126,8 +126,21 @@ CREATE TABLE linked (
 );
 """
 
+# Version 5: stories. Each folded article belongs to one story; ``seq`` is the order articles were
+# placed in, so a later fold continues from the same state. A story's id is that of its first
+# article, prefixed (stable across runs: placing an article never moves an earlier one).
+_V5 = """
+CREATE TABLE story_members (
+    article     TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    story       TEXT NOT NULL,
+    seq         INTEGER NOT NULL,
+    probability REAL NOT NULL
+);
+CREATE INDEX story_members_story ON story_members(story);
+"""
+
 #: Schema migrations in order: migration ``i`` brings a store from version ``i`` to ``i + 1``.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
 
 
 def migrate(conn: sqlite3.Connection, migrations: Sequence[str] = MIGRATIONS) -> int:
@@ -385,6 +398,33 @@ class Store:
         with self.transaction():
             self._conn.executemany(
                 "INSERT OR IGNORE INTO linked (article) VALUES (?)", [(i,) for i in ids]
+            )
+
+    # -- stories (newsfold.fold computes them)
+    def unfolded_ids(self) -> list[str]:
+        """Articles not yet placed in a story, oldest first (undated last)."""
+        rows = self._conn.execute(
+            "SELECT id FROM articles WHERE id NOT IN (SELECT article FROM story_members) "
+            "ORDER BY published_utc IS NULL, published_utc, seq"
+        )
+        return [r[0] for r in rows]
+
+    def story_members(self) -> list[tuple[str, str, float]]:
+        """``(article, story, probability)`` of every folded article, in placement order."""
+        rows = self._conn.execute(
+            "SELECT article, story, probability FROM story_members ORDER BY seq"
+        )
+        return [(r[0], r[1], float(r[2])) for r in rows]
+
+    def put_story_members(self, rows: Sequence[tuple[str, str, float]]) -> None:
+        """Append placed articles ``(article, story, probability)`` after those stored."""
+        with self.transaction():
+            start = self._conn.execute(
+                "SELECT COALESCE(MAX(seq), -1) + 1 FROM story_members"
+            ).fetchone()[0]
+            self._conn.executemany(
+                "INSERT INTO story_members (article, story, seq, probability) VALUES (?, ?, ?, ?)",
+                [(a, s, start + k, p) for k, (a, s, p) in enumerate(rows)],
             )
 
     def signatures(self, ids: Sequence[str]) -> dict[str, tuple[bytes, int]]:

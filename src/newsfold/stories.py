@@ -136,26 +136,55 @@ class StoryClusterer:
 
     # -- learning
     def fit(
-        self, records: Sequence[StoryRecord], links: Sequence[int | None] | None = None
+        self,
+        records: Sequence[StoryRecord],
+        links: Sequence[int | None] | None = None,
+        vectors: NDArray[np.float32] | None = None,
     ) -> StoryClusterer:
         """Fold ``records`` alone (forgetting earlier calls)."""
         self.labels_, self.probability_ = [], []
         self._stories, self._df, self._seen = [], Counter(), 0
         self._centroids = self._capacity = np.zeros((0, 0), dtype=np.float32)
-        return self.partial_fit(records, links)
+        return self.partial_fit(records, links, vectors)
 
     def partial_fit(
-        self, records: Sequence[StoryRecord], links: Sequence[int | None] | None = None
+        self,
+        records: Sequence[StoryRecord],
+        links: Sequence[int | None] | None = None,
+        vectors: NDArray[np.float32] | None = None,
     ) -> StoryClusterer:
         """Place ``records`` after those seen so far. ``links[k]``, when given and not None, is
         the index (among all articles seen, this batch included) of an earlier article that
-        record ``k`` reuses or is reused by: it then joins that article's story."""
+        record ``k`` reuses or is reused by: it then joins that article's story. ``vectors``:
+        the records' lead embeddings, when the caller has them (from ``encoder``)."""
         if not records:
             return self
-        vectors = self._encode([r.lead for r in records])
+        if vectors is None:
+            vectors = self._encode([r.lead for r in records])
         for k, (record, vec) in enumerate(zip(records, vectors, strict=True)):
             linked = links[k] if links is not None else None
             self._place(record, vec, linked)
+        return self
+
+    def restore(
+        self,
+        records: Sequence[StoryRecord],
+        labels: Sequence[int],
+        probabilities: Sequence[float] | None = None,
+        vectors: NDArray[np.float32] | None = None,
+    ) -> StoryClusterer:
+        """Put ``records`` back in the stories ``labels`` name (numbered from 0 in order of
+        first appearance), as an earlier run placed them, deciding nothing: the state a stored
+        fold is continued from."""
+        if not records:
+            return self
+        if vectors is None:
+            vectors = self._encode([r.lead for r in records])
+        probs = probabilities if probabilities is not None else [1.0] * len(records)
+        for record, vec, label, prob in zip(records, vectors, labels, probs, strict=True):
+            if not 0 <= label <= len(self._stories):
+                raise ValueError(f"story {label} restored before stories 0..{label - 1}")
+            self._place(record, vec, None, (label, prob))
         return self
 
     def predict(self, records: Sequence[StoryRecord]) -> list[int]:
@@ -203,8 +232,18 @@ class StoryClusterer:
                 best, best_p = s, p
         return best, best_p
 
-    def _place(self, record: StoryRecord, vec: NDArray[np.float32], linked: int | None) -> None:
-        if linked is not None and 0 <= linked < len(self.labels_):
+    def _place(
+        self,
+        record: StoryRecord,
+        vec: NDArray[np.float32],
+        linked: int | None,
+        given: tuple[int, float] | None = None,
+    ) -> None:
+        if given is not None:
+            story_id, prob = given
+            if story_id == len(self._stories):
+                story_id = -1
+        elif linked is not None and 0 <= linked < len(self.labels_):
             story_id, prob = self.labels_[linked], 1.0
         else:
             story_id_or_none, prob = self._best(record, vec)

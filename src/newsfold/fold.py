@@ -1,0 +1,242 @@
+"""Folding the store into stories, and what a story is made of.
+
+:func:`fold` places every article not yet in a story, oldest first, continuing from the stories
+already stored (:class:`~newsfold.stories.StoryClusterer` is restored from them, so one fold of
+everything and many folds of increments give the same stories). Articles that reuse each other
+(stored derived relations, see :mod:`newsfold.links`) always share a story. A story's id is its
+first article's id with an ``s`` prefix: stable across runs.
+
+:func:`describe` builds the :class:`Story` views: a label, the time span, the languages, each
+member's role (the original of a reuse tree, a copy, or an independent report) and the number of
+independent sources (all copies of one wire story count once).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from newsfold.article import Article
+from newsfold.links import Linker, reuse_trees
+from newsfold.relations import DERIVED
+from newsfold.store import Store
+from newsfold.stories import StoryClusterer, StoryRecord
+
+__all__ = ["FoldReport", "Member", "Story", "describe", "fold"]
+
+
+@dataclass(slots=True)
+class FoldReport:
+    """What one fold did."""
+
+    new_articles: int = 0
+    new_stories: int = 0
+    joined: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """An article of a story and its part in it."""
+
+    article: str
+    title: str | None
+    source: str | None
+    published: datetime | None
+    language: str | None
+    role: str  # "original", "copy" or "independent"
+    copy_of: str | None
+    relation: str | None
+    probability: float
+
+
+@dataclass(slots=True)
+class Story:
+    """A story: the articles that report one event."""
+
+    id: str
+    label: str
+    first: datetime | None
+    last: datetime | None
+    languages: list[str]
+    sources: int
+    members: list[Member] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "label": self.label,
+            "first": self.first.isoformat() if self.first else None,
+            "last": self.last.isoformat() if self.last else None,
+            "languages": self.languages,
+            "articles": self.size,
+            "independent_sources": self.sources,
+            "members": [
+                {
+                    "id": m.article,
+                    "title": m.title,
+                    "source": m.source,
+                    "published": m.published.isoformat() if m.published else None,
+                    "language": m.language,
+                    "role": m.role,
+                    "copy_of": m.copy_of,
+                    "relation": m.relation,
+                    "probability": round(m.probability, 4),
+                }
+                for m in self.members
+            ],
+        }
+
+
+def _records(store: Store, ids: Sequence[str]) -> list[StoryRecord]:
+    out = []
+    for article_id in ids:
+        article = store.get(article_id)
+        if article is None:  # deleted while folding: the caller holds the store, so a bug
+            raise KeyError(article_id)
+        out.append(StoryRecord(article.text, article.title, article.published))
+    return out
+
+
+def fold(
+    store: Store,
+    clusterer: StoryClusterer | None = None,
+    on_progress: Callable[[str, int, int], None] | None = None,
+) -> FoldReport:
+    """Place the articles not yet in a story (see the module docstring)."""
+    notify = on_progress or (lambda _stage, _done, _total: None)
+    report = FoldReport()
+    new_ids = store.unfolded_ids()
+    if not new_ids:
+        return report
+    clusterer = clusterer or StoryClusterer()
+    linker = Linker(store)
+    stored = store.story_members()
+    numbers: dict[str, int] = {}
+    for _, story, _ in stored:
+        numbers.setdefault(story, len(numbers))
+    old_ids = [a for a, _, _ in stored]
+    notify("restore", 0, len(old_ids))
+    for start in range(0, len(old_ids), 1000):
+        chunk = stored[start : start + 1000]
+        ids = [a for a, _, _ in chunk]
+        clusterer.restore(
+            _records(store, ids),
+            [numbers[s] for _, s, _ in chunk],
+            [p for _, _, p in chunk],
+            linker.lead_vectors(ids),
+        )
+        notify("restore", start + len(chunk), len(old_ids))
+    index = {a: k for k, a in enumerate(old_ids)}
+    names = list(numbers)
+    placed: list[tuple[str, str, float]] = []
+    for start in range(0, len(new_ids), 256):
+        ids = new_ids[start : start + 256]
+        links: list[int | None] = []
+        for offset, article_id in enumerate(ids):
+            index[article_id] = len(old_ids) + start + offset
+            links.append(_linked(store, article_id, index))
+        first = len(clusterer.labels_)
+        clusterer.partial_fit(_records(store, ids), links, linker.lead_vectors(ids))
+        for k, article_id in enumerate(ids):
+            label = clusterer.labels_[first + k]
+            if label == len(names):
+                names.append(f"s{article_id}")
+                report.new_stories += 1
+            else:
+                report.joined += 1
+            placed.append((article_id, names[label], clusterer.probability_[first + k]))
+        notify("place", start + len(ids), len(new_ids))
+    store.put_story_members(placed)
+    report.new_articles = len(new_ids)
+    return report
+
+
+def _linked(store: Store, article_id: str, index: dict[str, int]) -> int | None:
+    """The earliest-placed article this one reuses or is reused by, if any is placed."""
+    placed = [
+        index[other]
+        for r in store.relations(article_id)
+        if r["relation"] in DERIVED
+        for other in (r["a"], r["b"])
+        if other != article_id and other in index and index[other] < index[article_id]
+    ]
+    return min(placed) if placed else None
+
+
+def describe(store: Store, story_ids: Sequence[str] | None = None) -> list[Story]:
+    """The stored stories (all, or those named), largest first."""
+    groups: dict[str, list[tuple[str, float]]] = {}
+    for article_id, story, prob in store.story_members():
+        if story_ids is None or story in story_ids:
+            groups.setdefault(story, []).append((article_id, prob))
+    stories = [_story(store, sid, members) for sid, members in groups.items()]
+    stories.sort(key=lambda s: (-s.size, s.first.timestamp() if s.first else float("inf"), s.id))
+    return stories
+
+
+def _story(store: Store, story_id: str, members: list[tuple[str, float]]) -> Story:
+    articles = {a: store.get(a) for a, _ in members}
+    ids = set(articles)
+    relations = [
+        r
+        for a in ids
+        for r in store.relations(a)
+        if r["relation"] in DERIVED and r["a"] in ids and r["b"] in ids and r["a"] == a
+    ]
+    copy_of: dict[str, tuple[str, str]] = {}
+    roots: set[str] = set()
+    for tree in reuse_trees(relations):
+        roots.add(tree["root"])
+        for edge in tree["edges"]:
+            copy_of[edge["copy"]] = (edge["source"], edge["relation"])
+    out: list[Member] = []
+    for article_id, prob in members:
+        art = articles[article_id]
+        if art is None:
+            continue
+        source, relation = copy_of.get(article_id, (None, None))
+        role = "copy" if source else ("original" if article_id in roots else "independent")
+        out.append(
+            Member(
+                article_id,
+                art.title,
+                art.source,
+                art.published,
+                art.language,
+                role,
+                source,
+                relation,
+                prob,
+            )
+        )
+    dates = [m.published for m in out if m.published]
+    vectors = Linker(store).lead_vectors([m.article for m in out])
+    centre = vectors.mean(axis=0)
+    medoid = out[int(np.argmax(vectors @ centre))] if len(out) else None
+    label = (medoid.title if medoid and medoid.title else None) or _first_words(articles, out)
+    return Story(
+        id=story_id,
+        label=label,
+        first=min(dates) if dates else None,
+        last=max(dates) if dates else None,
+        languages=sorted({m.language for m in out if m.language}),
+        sources=sum(m.role != "copy" for m in out),
+        members=out,
+    )
+
+
+def _first_words(articles: dict[str, Article | None], members: list[Member]) -> str:
+    for m in members:
+        art = articles.get(m.article)
+        if art is not None and art.text:
+            words = art.text.split()
+            return " ".join(words[:12]) + (" …" if len(words) > 12 else "")
+    return "(empty story)"

@@ -1,0 +1,79 @@
+"""Folding the store: stable story ids, increments = one batch, roles, commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from newsfold.cli import app
+from newsfold.fold import describe, fold
+from newsfold.links import Linker
+from newsfold.store import Store
+
+from .conftest import DEMO
+
+
+@pytest.fixture(scope="module")
+def folded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("fold") / "demo.db"
+    with Store(db) as store:
+        store.ingest([DEMO / "corpus"])
+        Linker(store).run()  # reuse relations: copies join their source, roles
+        fold(store)
+    return db
+
+
+def _partition(store: Store) -> dict[str, str]:
+    return {article: story for article, story, _ in store.story_members()}
+
+
+def test_increments_in_time_order_give_the_batch_stories(folded: Path, tmp_path: Path) -> None:
+    with Store(folded) as batch:
+        expected = _partition(batch)
+        # Time order (undated last, then in arrival order): the order a fold places them in.
+        articles = [batch.get(i) for i in batch.ids()]
+    with Store(tmp_path / "steps.db") as store:
+        for start in range(0, len(articles), 7):
+            for article in articles[start : start + 7]:
+                assert article is not None
+                store.add(article)
+            Linker(store).run()
+            report = fold(store)
+            assert report.new_articles == len(articles[start : start + 7])
+        assert fold(store).new_articles == 0  # nothing left to place
+        assert _partition(store) == expected  # same members, same stable story ids
+
+
+def test_story_views(folded: Path) -> None:
+    with Store(folded) as store:
+        stories = describe(store)
+    assert len(stories) >= 6
+    biggest = stories[0]
+    assert biggest.size >= 8 and biggest.label
+    assert biggest.sources < biggest.size  # copies do not count as sources
+    assert all(s.id.startswith("s") for s in stories)
+    roles = {m.role for s in stories for m in s.members}
+    assert roles <= {"original", "copy", "independent"}
+    data = biggest.to_dict()
+    assert data["articles"] == biggest.size and data["members"][0]["id"]
+
+
+def test_stories_and_story_commands(folded: Path, tmp_path: Path) -> None:
+    db = tmp_path / "cli.db"
+    db.write_bytes(folded.read_bytes())
+    runner = CliRunner()
+    result = runner.invoke(app, ["stories", "--db", str(db), "--json", "--min-size", "2"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["new_articles"] == 0 and all(s["articles"] >= 2 for s in data["stories"])
+    first = data["stories"][0]["id"]
+    shown = runner.invoke(app, ["story", first[:8], "--db", str(db), "--json"])
+    assert shown.exit_code == 0 and json.loads(shown.stdout)["id"] == first
+    assert runner.invoke(app, ["story", "nope", "--db", str(db)]).exit_code == 1
+    assert runner.invoke(app, ["story", "s", "--db", str(db)]).exit_code == 2  # ambiguous
+    late = runner.invoke(app, ["stories", "--db", str(db), "--json", "--since", "2026-03-12"])
+    assert all(s["last"] >= "2026-03-12" for s in json.loads(late.stdout)["stories"])
+    assert runner.invoke(app, ["stories", "--db", str(db), "--since", "soon"]).exit_code == 2
