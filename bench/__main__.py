@@ -24,6 +24,7 @@ BENCHMARKS: tuple[str, ...] = (
     "dedup_semantic",
     "planted_relations",
     "reuse_quality",
+    "story_quality",
 )
 RESULTS = Path(__file__).with_name("RESULTS.md")
 

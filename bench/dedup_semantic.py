@@ -73,7 +73,8 @@ def _competition(step: str, notes: list[str]) -> None:
     found = subprocess.run(
         ["pgrep", "-f", "python -m bench|pytest"], capture_output=True, text=True, check=False
     ).stdout.split()
-    others = [pid for pid in found if int(pid) != os.getpid()]
+    # This process and its launcher (`timeout … python -m bench`) are not competition.
+    others = [pid for pid in found if int(pid) not in (os.getpid(), os.getppid())]
     load = os.getloadavg()[0]
     if others:  # the load average alone counts this benchmark's own processes too
         notes.append(

@@ -580,9 +580,10 @@ def render(results: Results, quick: bool, per_kind: int) -> str:
     if results.dedup_numbers:
         parts += [
             "What dedup's relation rules read, for the copies it linked to their original: "
-            "`similarity` (estimated Jaccard; `near_duplicate` from 0.6) and the length ratio "
-            "(shorter / longer, in shingles; `partial` below 0.75, unless `near_duplicate` "
-            "applies):\n",
+            "`similarity` (estimated Jaccard; `near_duplicate` from 0.6 unless the word order "
+            "changed: 5-gram similarity below 0.72 of what the changed words explain) and the "
+            "length ratio (shorter / longer, in shingles; `partial` below 0.75, whatever the "
+            "similarity):\n",
             numbers_table(results.dedup_numbers, ("similarity", "length ratio")),
         ]
     parts += path_part(
@@ -595,9 +596,9 @@ def render(results: Results, quick: bool, per_kind: int) -> str:
         parts += [
             "What `compare`'s rules read (from each relation's alignment): coverage of each "
             "article (share of its characters in aligned sentences; `near_duplicate` needs both "
-            "≥ 0.9, `partial` the smaller < 0.35), the smaller 'derived' share (`near_duplicate` "
-            "≥ 0.85), the share of aligned pairs verbatim or edited (`near_duplicate` ≥ 0.9) and "
-            "the mean pair score (`partial` ≥ 0.8):\n",
+            "≥ 0.8 and the sentences in order, `partial` the larger ≥ 0.85 and the smaller "
+            "< 0.8), the smaller 'derived' share (`near_duplicate` ≥ 0.8), the share of aligned "
+            "pairs verbatim or edited (both ≥ 0.9) and the mean pair score (both ≥ 0.85):\n",
             numbers_table(
                 results.compare_numbers,
                 (

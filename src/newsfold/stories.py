@@ -80,20 +80,32 @@ class _Story:
     first: float | None = None
     last: float | None = None
     size: int = 0
+    # Cached TF-IDF lengths of names and words: (length, story size, articles seen) when taken.
+    norms: dict[str, tuple[float, int, int]] = field(default_factory=dict)
 
 
-def tfidf_cosine(items: set[str], story: Counter[str], idf: Callable[[str], float]) -> float:
+def story_norm(story: Counter[str], idf: Callable[[str], float]) -> float:
+    """Length of a story's TF-IDF vector (see :func:`tfidf_cosine`)."""
+    return math.sqrt(sum((idf(x) * n) ** 2 for x, n in story.items()))
+
+
+def tfidf_cosine(
+    items: set[str],
+    story: Counter[str],
+    idf: Callable[[str], float],
+    norm: float | None = None,
+) -> float:
     """Cosine of an article's terms (each weighted by its rarity ``idf``) with a story's terms
     (each weighted by rarity and by how many of the story's articles have it): the TF-IDF
-    cosine of the article with the story's centroid."""
+    cosine of the article with the story's centroid. ``norm``: the story's
+    :func:`story_norm`, when the caller keeps it."""
     if not items or not story:
         return 0.0
     dot = sum(idf(x) ** 2 * story[x] for x in items if x in story)
     if dot == 0:
         return 0.0
     norm_a = math.sqrt(sum(idf(x) ** 2 for x in items))
-    norm_s = math.sqrt(sum((idf(x) * n) ** 2 for x, n in story.items()))
-    return dot / (norm_a * norm_s)
+    return dot / (norm_a * (norm if norm is not None else story_norm(story, idf)))
 
 
 def story_features(cosine: float, names: float, gap_days: float | None) -> NDArray[np.float64]:
@@ -221,16 +233,24 @@ class StoryClusterer:
             if stamp is not None and story.first is not None and story.last is not None:
                 gap = max(story.first - stamp, stamp - story.last, 0.0) / 86400
             # Lower-cased text has no names to read: its words stand in for them.
-            key = (
-                tfidf_cosine(names, story.names, self._idf)
-                if names
-                else tfidf_cosine(words, story.words, self._idf)
+            which, terms, held = (
+                ("names", names, story.names) if names else ("words", words, story.words)
             )
+            key = tfidf_cosine(terms, held, self._idf, self._norm(story, which, held))
             x = story_features(float(cos[s]), key, gap)
             p = 1.0 / (1.0 + math.exp(-float(w @ x)))
             if p > best_p:
                 best, best_p = s, p
         return best, best_p
+
+    def _norm(self, story: _Story, which: str, held: Counter[str]) -> float:
+        """A story's TF-IDF length, recomputed when the story grew or rarities drifted (the
+        articles seen grew by a tenth): a story's vocabulary is not rescanned per article."""
+        cached = story.norms.get(which)
+        if cached is None or cached[1] != story.size or self._seen > 1.1 * cached[2]:
+            cached = (story_norm(held, self._idf), story.size, self._seen)
+            story.norms[which] = cached
+        return cached[0]
 
     def _place(
         self,
