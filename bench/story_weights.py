@@ -1,45 +1,62 @@
-"""Fit the story model's weights (``newsfold.stories.WEIGHTS``) on ECB+ development pairs.
+"""Fit the story model's weights (``newsfold.stories``) on development data.
 
-Every pair of articles is labelled same event or not; its features are those the clusterer
-computes for an article against a one-article story (``story_features``): the cosine of the lead
-embeddings and the TF-IDF cosine of the names. A logistic regression (Newton's method, light L2)
-is fitted on odd topics and scored on even ones, then the reverse, then on all topics. The time
-weight cannot be learned here (ECB+ has no dates) and keeps its prior.
+Two levels, each a logistic regression on ``[1, meaning, names]`` (Newton's method, light L2):
 
-Command line: ``python -m bench.story_weights [DATA]`` prints held-out accuracy and the weights.
+* **story level** (``WEIGHTS``, ``WEIGHTS_WORDS``: what ``StoryClusterer`` uses). The clusterer's
+  own decisions are replayed with the true stories: each article, in file order, against the
+  true story its earlier members form (a positive) and the ten nearest other true stories by
+  meaning (negatives), features computed as the clusterer computes them (centroid cosine, TF-IDF
+  cosine with rarities learned online). Classes are weighted to balance, so 0.5 means "more
+  likely this story than not". Names: ECB+ (``ecbplus.jsonl``). Words, the fallback for text
+  without case: Google News titles and snippets (``googlenews_TS.jsonl``, lower-cased and
+  stemmed). Held-out check: fitted on half the true stories, the other half scored.
+* **pair level** (``PAIR_WEIGHTS``, ``PAIR_WEIGHTS_MULTILINGUAL``: what ``newsfold pairs``
+  uses for ``same_story``). Every pair of ECB+ articles, same event or not, with MiniLM or the
+  multilingual encoder's lead vectors; fitted on odd topics and scored on even ones and back.
+
+The time weight cannot be learned here (no labelled data has dates) and keeps its prior.
+Command line: ``python -m bench.story_weights [DATA]`` prints the checks and the weights.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from newsfold.embed import default_encoder
-from newsfold.stories import WEIGHTS, StoryRecord, _names
+from newsfold.embed import Encoder, default_encoder, multilingual_encoder
+from newsfold.stories import WEIGHTS, StoryRecord, _content, _names
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
-def names_matrix(texts: list[str]) -> NDArray[np.float64]:
-    """Pairwise TF-IDF cosine of the texts' names: binary term weights, smoothed IDF, as
-    ``newsfold.stories.tfidf_cosine`` computes it for one-article stories."""
-    vectors = TfidfVectorizer(analyzer=lambda t: sorted(_names(t))).fit_transform(texts)
+def names_matrix(
+    texts: list[str], terms: Callable[[str], set[str]] = _names
+) -> NDArray[np.float64]:
+    """Pairwise TF-IDF cosine of the texts' names (or other ``terms``): binary term weights,
+    smoothed IDF, as ``newsfold.stories.tfidf_cosine`` computes it for one-article stories."""
+    vectors = TfidfVectorizer(analyzer=lambda t: sorted(terms(t))).fit_transform(texts)
     return np.asarray((vectors @ vectors.T).toarray())
 
 
 def pair_features(
-    rows: list[dict[str, object]],
+    rows: list[dict[str, object]], encoder: Encoder, lower: bool = False
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
-    """Features ``[1, meaning, names]``, labels and topic of every pair."""
+    """Features ``[1, meaning, names]``, labels and topic of every pair; with ``lower`` the
+    texts are lower-cased first, so content words stand in for names (as in the clusterer)."""
     records = [StoryRecord(str(r["text"]), str(r.get("title") or "") or None) for r in rows]
-    vec = default_encoder().encode([r.lead for r in records])
+    if lower:
+        records = [
+            StoryRecord(r.text.lower(), r.title.lower() if r.title else None) for r in records
+        ]
+    vec = encoder.encode([r.lead for r in records])
     meaning = vec @ vec.T
-    names = names_matrix([r.text for r in records])
+    names = names_matrix([r.text for r in records], _content if lower else _names)
     i, j = np.triu_indices(len(rows), 1)
     events = np.array([str(r["event"]) for r in rows])
     topics = np.array([int(str(r["topic"])) for r in rows])
@@ -49,31 +66,126 @@ def pair_features(
     return x, y, topics[i]
 
 
-def fit(x: NDArray[np.float64], y: NDArray[np.float64], l2: float = 1e-3) -> NDArray[np.float64]:
+def fit(
+    x: NDArray[np.float64], y: NDArray[np.float64], *, balanced: bool = False, l2: float = 1e-3
+) -> NDArray[np.float64]:
+    """Logistic regression; ``balanced`` weights the classes to equal total weight."""
+    weight = np.ones_like(y)
+    if balanced:
+        weight = np.where(y == 1, (y == 0).sum() / max((y == 1).sum(), 1), 1.0)
     w = np.zeros(x.shape[1])
     for _ in range(40):
         p = 1 / (1 + np.exp(-x @ w))
-        grad = x.T @ (p - y) + l2 * w
-        hess = (x * (p * (1 - p))[:, None]).T @ x + l2 * np.eye(x.shape[1])
+        grad = x.T @ (weight * (p - y)) + l2 * w
+        hess = (x * (weight * p * (1 - p))[:, None]).T @ x + l2 * np.eye(x.shape[1])
         w -= np.linalg.solve(hess, grad)
     return w
 
 
+def _rounded(w: NDArray[np.float64]) -> tuple[float, ...]:
+    return (*(round(float(v), 2) for v in w), WEIGHTS[3])
+
+
+def load(data: Path, name: str) -> list[dict[str, object]]:
+    with (data / name).open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh]
+
+
+def pair_level(rows: list[dict[str, object]]) -> None:
+    for label, encoder in (
+        ("PAIR_WEIGHTS", default_encoder()),
+        ("PAIR_WEIGHTS_MULTILINGUAL", multilingual_encoder()),
+    ):
+        x, y, topics = pair_features(rows, encoder)
+        odd = topics % 2 == 1
+        for name, train in (("odd", odd), ("even", ~odd)):
+            w = fit(x[train], y[train])
+            said = x[~train] @ w >= 0
+            recall = float(np.mean(said[y[~train] == 1]))
+            precision = float((said & (y[~train] == 1)).sum() / max(said.sum(), 1))
+            print(f"{label}, trained on {name} topics: held-out P {precision:.3f}, R {recall:.3f}")
+        print(label, "=", _rounded(fit(x, y)))
+
+
+def story_level(label: str, rows: list[dict[str, object]], key: str, lower: bool) -> None:
+    records = [StoryRecord(str(r["text"]), str(r.get("title") or "") or None) for r in rows]
+    gold = [str(r[key]) for r in rows]
+    vectors = default_encoder().encode([r.lead for r in records])
+    terms = _content if lower else _names
+    x, y = story_examples(records, gold, vectors, terms)
+    half = set(sorted(set(gold))[::2])
+    parts = []
+    for keep in (True, False):
+        rows_in = [k for k, g in enumerate(gold) if (g in half) == keep]
+        parts.append(
+            story_examples(
+                [records[k] for k in rows_in], [gold[k] for k in rows_in], vectors[rows_in], terms
+            )
+        )
+    (xa, ya), (xb, yb) = parts
+    w = fit(xa[:, :3], ya, balanced=True)
+    said = xb[:, :3] @ w >= 0
+    print(
+        f"{label}: fitted on half the stories, the other half: right on "
+        f"{np.mean(said[yb == 1]):.3f} of their stories, {np.mean(~said[yb == 0]):.3f} of others"
+    )
+    print(label, "=", _rounded(fit(x[:, :3], y, balanced=True)))
+
+
 def main(argv: list[str]) -> None:
     data = Path(argv[0]) if argv else DATA
-    with (data / "ecbplus.jsonl").open(encoding="utf-8") as fh:
-        rows = [json.loads(line) for line in fh]
-    x, y, topics = pair_features(rows)
-    odd = topics % 2 == 1
-    for name, train in (("odd", odd), ("even", ~odd)):
-        w = fit(x[train], y[train])
-        held = ~train & (y == 1)
-        recall = float(np.mean(x[held] @ w >= 0))
-        precision_den = (x[~train] @ w >= 0).sum()
-        precision = float(((x[~train] @ w >= 0) & (y[~train] == 1)).sum() / max(precision_den, 1))
-        print(f"trained on {name} topics: held-out pairs P {precision:.3f}, R {recall:.3f}")
-    w = fit(x, y)
-    print("WEIGHTS =", (*(round(float(v), 2) for v in w), WEIGHTS[3]))
+    ecb = load(data, "ecbplus.jsonl")
+    story_level("WEIGHTS", ecb, "event", lower=False)
+    story_level("WEIGHTS_WORDS", load(data, "googlenews_TS.jsonl"), "cluster", lower=True)
+    pair_level(ecb)
+
+
+def story_examples(
+    records: list[StoryRecord],
+    gold: list[str],
+    vectors: NDArray[np.float32],
+    terms: Callable[[str], set[str]],
+    negatives: int = 10,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The clusterer's own decisions, with the true stories: each record, in order, against
+    the true story formed by its earlier members (a positive) and the nearest other true
+    stories by meaning (negatives), features computed as ``StoryClusterer`` computes them
+    (centroid cosine; TF-IDF cosine with rarities learned online)."""
+    import math
+    from collections import Counter
+
+    from newsfold.stories import story_features, tfidf_cosine
+
+    order: dict[str, int] = {}
+    sums: list[NDArray[np.float64]] = []
+    held: list[Counter[str]] = []
+    df: Counter[str] = Counter()
+    feats: list[NDArray[np.float64]] = []
+    labels: list[float] = []
+    for seen, (record, label, vec) in enumerate(zip(records, gold, vectors, strict=True)):
+        items = terms(record.text)
+
+        def idf(t: str, seen: int = seen) -> float:
+            return math.log((seen + 1) / (df.get(t, 0) + 1)) + 1.0
+
+        if sums:
+            cents = np.stack(sums)
+            cos = (cents / np.linalg.norm(cents, axis=1, keepdims=True)) @ vec
+            mine = order.get(label)
+            near = [int(s) for s in np.argsort(-cos)[: negatives + 1] if s != mine][:negatives]
+            for s in ([mine] if mine is not None else []) + near:
+                x = story_features(float(cos[s]), tfidf_cosine(items, held[s], idf), None)
+                feats.append(x)
+                labels.append(float(s == mine))
+        if label not in order:
+            order[label] = len(sums)
+            sums.append(np.zeros(vec.shape[0]))
+            held.append(Counter())
+        k = order[label]
+        sums[k] += vec
+        held[k].update(items)
+        df.update(items)
+    return np.array(feats), np.array(labels)
 
 
 if __name__ == "__main__":

@@ -163,7 +163,36 @@ def test_pairs_command(tmp_path: Path) -> None:
     assert records[0]["relation"] == "duplicate" and records[0]["similarity"] == 1.0
     assert records[0]["similarity"] > records[1]["similarity"] > records[2]["similarity"]
     assert records[2]["relation"] == "unrelated" and records[2]["source"] is None
-    assert set(records[1]) >= {"coverage1", "coverage2", "source"}
+    assert set(records[1]) >= {"coverage1", "coverage2", "source", "same_story"}
+    assert records[0]["same_story"] >= 0.95 and records[2]["same_story"] < 0.5
+
+
+def test_pairs_same_story_tells_one_event_from_a_look_alike(tmp_path: Path) -> None:
+    orlen = (
+        "A magnitude 6.2 earthquake struck near Orlen in Davaria's Kestria region on Monday, "
+        "killing 23 people, regional governor Ilse Brandt said."
+    )
+    rows = [
+        {
+            "id": "same event",
+            "text1": orlen,
+            "text2": "Rescuers in Orlen dug through rubble after Monday's quake in Kestria; "
+            "governor Ilse Brandt put the toll at 23.",
+        },
+        {
+            "id": "look-alike",
+            "text1": orlen,
+            "text2": "Three people died in Tarsk on Friday when a magnitude 5.4 quake shook "
+            "the Kestria region, mayor Tomas Revik told reporters.",
+        },
+        {"id": "other", "text1": orlen, "text2": "Brennick United beat Harlow Athletic 3-1."},
+    ]
+    src = tmp_path / "pairs.jsonl"
+    src.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    result = CliRunner().invoke(app, ["pairs", str(src)])
+    assert result.exit_code == 0, result.stderr
+    chance = {r["id"]: r["same_story"] for r in map(json.loads, result.stdout.splitlines())}
+    assert chance["same event"] > 0.5 > chance["look-alike"] > chance["other"]
 
 
 def test_compare_html_escapes_article_text(tmp_path: Path) -> None:

@@ -955,8 +955,9 @@ def pairs(
     """Judge text pairs (dataset mode): one output record per input record, in input order.
 
     Each record gains relation, similarity (0..1: how much of one text is derived from the
-    other), coverage1, coverage2 and source (1, 2 or null). Optional lang1/lang2 fields name the
-    languages; otherwise they are detected. Malformed lines are reported by file:line.
+    other), coverage1, coverage2, source (1, 2 or null) and same_story (0..1: how likely both
+    report the same event, whether or not one copies the other). Optional lang1/lang2 fields
+    name the languages; otherwise they are detected. Malformed lines are reported by file:line.
     """
     from newsfold.article import ArticleError, build_article
     from newsfold.dataset import open_dataset, write_jsonl
@@ -964,33 +965,48 @@ def pairs(
     from newsfold.relations import compare as compare_articles
 
     problems: list[Problem] = []
-
-    def judged(data: Any, progress: Progress, task: Any) -> Iterator[dict[str, Any]]:
-        for lineno, record in data.raw_lines():
-            progress.advance(task)
-            try:
-                a = build_article({"text": record.get("text1"), "language": record.get("lang1")})
-                b = build_article({"text": record.get("text2"), "language": record.get("lang2")})
-            except ArticleError as exc:
-                problems.append(Problem(f"{data.inp.name}:{lineno}", f"text1/text2: {exc}"))
-                continue
-            r = compare_articles(a, b)
-            yield {
-                **record,
-                "relation": r.kind,
-                "similarity": round(r.similarity, 4),
-                "coverage1": round(r.coverage_a, 4),
-                "coverage2": round(r.coverage_b, 4),
-                "source": {"a": 1, "b": 2}.get(r.direction.source or ""),
-            }
-
     try:
         with open_dataset(input_path) as data:
-            total = sum(1 for _ in data.raw_lines())
+            built: dict[int, tuple[Article, Article]] = {}
+            for lineno, record in data.raw_lines():
+                try:
+                    built[lineno] = (
+                        build_article(
+                            {"text": record.get("text1"), "language": record.get("lang1")}
+                        ),
+                        build_article(
+                            {"text": record.get("text2"), "language": record.get("lang2")}
+                        ),
+                    )
+                except ArticleError as exc:
+                    problems.append(Problem(f"{data.inp.name}:{lineno}", f"text1/text2: {exc}"))
+            from newsfold.stories import same_story_of_pairs
+
+            same_story = same_story_of_pairs(list(built.values()))
+            chance = dict(zip(built, same_story, strict=True))
             progress = _progress("pairs", disabled=quiet)
+
+            def judged() -> Iterator[dict[str, Any]]:
+                for lineno, record in data.raw_lines():
+                    if lineno not in built:
+                        continue
+                    a, b = built[lineno]
+                    r = compare_articles(a, b)
+                    progress.advance(task)
+                    yield {
+                        **record,
+                        "relation": r.kind,
+                        "similarity": round(r.similarity, 4),
+                        "coverage1": round(r.coverage_a, 4),
+                        "coverage2": round(r.coverage_b, 4),
+                        "source": {"a": 1, "b": 2}.get(r.direction.source or ""),
+                        # A copy, rewrite or translation always tells the same story.
+                        "same_story": round(max(chance[lineno], 0.95 if r.derived else 0.0), 4),
+                    }
+
             with progress:
-                task = progress.add_task("pairs", total=total)
-                written = write_jsonl(output, judged(data, progress, task))
+                task = progress.add_task("pairs", total=len(built))
+                written = write_jsonl(output, judged())
             problems.extend(data.malformed())
     except ReaderError as exc:
         _fail(f"{input_path}: {exc}")
