@@ -21,11 +21,13 @@ demo: $(STAMP)
 	$(BIN)/newsfold stats --db $(DEMO_DB)
 	$(BIN)/newsfold articles --db $(DEMO_DB) --limit 12
 	$(BIN)/newsfold links --db $(DEMO_DB)
+	$(BIN)/newsfold stories --db $(DEMO_DB)
 	@echo
 	@echo "Stored in $(DEMO_DB). Next, try:"
 	@echo "  $(BIN)/newsfold search \"Valmora warehouse\" --db $(DEMO_DB)"
 	@echo "  $(BIN)/newsfold show ID --db $(DEMO_DB)        (an id from the list above)"
 	@echo "  $(BIN)/newsfold compare ID1 ID2 --db $(DEMO_DB) (two ids of one tree above)"
+	@echo "  $(BIN)/newsfold story SID --db $(DEMO_DB)      (a story id from the table above)"
 	@echo "  $(BIN)/newsfold export --db $(DEMO_DB) --out demo.jsonl"
 
 test: $(STAMP)
