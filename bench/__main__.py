@@ -25,6 +25,7 @@ BENCHMARKS: tuple[str, ...] = (
     "planted_relations",
     "reuse_quality",
     "story_quality",
+    "story_speed",
 )
 RESULTS = Path(__file__).with_name("RESULTS.md")
 

@@ -136,3 +136,13 @@ def test_cluster_command(tmp_path: Path) -> None:
     assert records[0]["story_probability"] == 1.0 and 0.5 <= records[1]["story_probability"] <= 1
     bad = CliRunner().invoke(app, ["cluster", str(src), "--threshold", "1.5"])
     assert bad.exit_code == 2
+
+
+def test_window_blocks_stories_far_in_time() -> None:
+    text = "Mayor Ilse Brandt of Orlen opened the new bridge over the Kestra river."
+    march, may = datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 5, 1, tzinfo=UTC)
+    records = [StoryRecord(text, None, march), StoryRecord(text, None, may)]
+    blocked = StoryClusterer(encoder=_Encoder(), window_days=30).fit(records)
+    assert blocked.labels_ == [0, 1]  # two months apart: not weighed against each other
+    undated = [StoryRecord(text, None, march), StoryRecord(text, None, None)]
+    assert StoryClusterer(encoder=_Encoder(), window_days=30).fit(undated).labels_ == [0, 0]

@@ -93,6 +93,11 @@ def _content(text: str) -> set[str]:
     return {w for w in _words(text) if len(w) > 2 and w not in STOPWORDS}
 
 
+def _terms(record: StoryRecord) -> tuple[set[str], set[str]]:
+    """The names and the content words of a record, read once per record."""
+    return _names(record.text), _content(record.text)
+
+
 @dataclass(slots=True)
 class _Story:
     centroid: NDArray[np.float64]
@@ -101,8 +106,10 @@ class _Story:
     first: float | None = None
     last: float | None = None
     size: int = 0
-    # Cached TF-IDF lengths of names and words: (length, story size, articles seen) when taken.
-    norms: dict[str, tuple[float, int, int]] = field(default_factory=dict)
+    # Squared TF-IDF lengths of the names and words vectors, kept up to date as articles join
+    # (with the rarities of the moment), recomputed exactly when the articles seen doubled.
+    sumsq: dict[str, float] = field(default_factory=lambda: {"names": 0.0, "words": 0.0})
+    exact_at: int = 0
 
 
 def story_norm(story: Counter[str], idf: Callable[[str], float]) -> float:
@@ -162,7 +169,11 @@ class StoryClusterer:
 
     Parameters are stored as given: ``threshold`` is the probability from which an article joins
     a story; ``candidates`` how many stories (nearest by meaning) are weighed for each article;
-    ``weights`` the logistic model; ``encoder`` the lead encoder (MiniLM unless given).
+    ``window_days``: a dated article is weighed only against stories with no date or dated
+    within this many days of it (blocking: placing an article costs the stories active around
+    its date, not all stories; None weighs all); ``weights`` and ``word_weights`` the logistic
+    models (with names, and with words for text without case); ``encoder`` the lead encoder
+    (MiniLM unless given).
 
     Learned state: ``labels_`` (the story of every article seen, in order), ``n_stories_``, and
     ``probability_`` (how surely each article joined its story; 1 for a story's first article).
@@ -170,6 +181,7 @@ class StoryClusterer:
 
     threshold: float = 0.5
     candidates: int = 10
+    window_days: float | None = 30.0
     weights: Sequence[float] = WEIGHTS
     word_weights: Sequence[float] = WEIGHTS_WORDS
     encoder: Encoder | None = None
@@ -181,6 +193,10 @@ class StoryClusterer:
     )
     _centroids: NDArray[np.float32] = field(
         default_factory=lambda: np.zeros((0, 0), dtype=np.float32), init=False, repr=False
+    )
+    # Each story's first and last publication time (NaN: no dated article), grown with them.
+    _spans: NDArray[np.float64] = field(
+        default_factory=lambda: np.zeros((0, 2)), init=False, repr=False
     )
     _df: Counter[str] = field(default_factory=Counter, init=False, repr=False)
     _seen: int = field(default=0, init=False, repr=False)
@@ -200,6 +216,7 @@ class StoryClusterer:
         self.labels_, self.probability_ = [], []
         self._stories, self._df, self._seen = [], Counter(), 0
         self._centroids = self._capacity = np.zeros((0, 0), dtype=np.float32)
+        self._spans = np.zeros((0, 2))
         return self.partial_fit(records, links, vectors)
 
     def partial_fit(
@@ -247,7 +264,7 @@ class StoryClusterer:
         vectors = self._encode([r.lead for r in records])
         out = []
         for record, vec in zip(records, vectors, strict=True):
-            story, prob = self._best(record, vec)
+            story, prob = self._best(record, vec, _terms(record))
             out.append(story if story is not None and prob >= self.threshold else -1)
         return out
 
@@ -260,40 +277,48 @@ class StoryClusterer:
         """Rarity of a term among the articles seen (smoothed, as scikit-learn's TF-IDF)."""
         return math.log((self._seen + 1) / (self._df.get(term, 0) + 1)) + 1.0
 
-    def _best(self, record: StoryRecord, vec: NDArray[np.float32]) -> tuple[int | None, float]:
+    def _best(
+        self, record: StoryRecord, vec: NDArray[np.float32], terms: tuple[set[str], set[str]]
+    ) -> tuple[int | None, float]:
         if not self._stories:
             return None, 0.0
-        cos = self._centroids @ vec
-        k = min(self.candidates, len(cos))
-        top = np.argpartition(-cos, k - 1)[:k]
-        names, words = _names(record.text), _content(record.text)
         stamp = record.published.timestamp() if record.published else None
-        w = np.asarray(self.weights, dtype=np.float64)
-        ww = np.asarray(self.word_weights, dtype=np.float64)
+        n = len(self._stories)
+        if stamp is not None and self.window_days is not None:
+            reach = self.window_days * 86400
+            spans = self._spans[:n]
+            active = np.isnan(spans[:, 0]) | (
+                (spans[:, 1] >= stamp - reach) & (spans[:, 0] <= stamp + reach)
+            )
+            ids = np.flatnonzero(active)
+            if ids.size == 0:
+                return None, 0.0
+            near = self._centroids[ids] @ vec
+        else:
+            ids = np.arange(n)
+            near = self._centroids @ vec
+        k = min(self.candidates, len(near))
+        top_local = np.argpartition(-near, k - 1)[:k]
+        cos = dict(zip(ids[top_local].tolist(), near[top_local].tolist(), strict=True))
+        names, words = terms
+        # Lower-cased text has no names to read: its words stand in for them.
+        which, items = ("names", names) if names else ("words", words)
+        weights = np.asarray(self.weights if names else self.word_weights, dtype=np.float64)
+        mine = {x: self._idf(x) ** 2 for x in items}  # the article's TF-IDF, squared
+        length = math.sqrt(sum(mine.values()))
         best, best_p = None, -1.0
-        for s in sorted(top.tolist(), key=lambda s: (-cos[s], s)):
+        for s in sorted(cos, key=lambda s: (-cos[s], s)):
             story = self._stories[s]
             gap = None
             if stamp is not None and story.first is not None and story.last is not None:
                 gap = max(story.first - stamp, stamp - story.last, 0.0) / 86400
-            # Lower-cased text has no names to read: its words stand in for them.
-            which, terms, held = (
-                ("names", names, story.names) if names else ("words", words, story.words)
-            )
-            key = tfidf_cosine(terms, held, self._idf, self._norm(story, which, held))
-            p = probability(story_features(float(cos[s]), key, gap), w if names else ww)
+            held = story.names if which == "names" else story.words
+            dot = sum(v * held[x] for x, v in mine.items() if x in held)
+            key = dot / (length * math.sqrt(story.sumsq[which])) if dot > 0 else 0.0
+            p = probability(story_features(float(cos[s]), key, gap), weights)
             if p > best_p:
                 best, best_p = s, p
         return best, best_p
-
-    def _norm(self, story: _Story, which: str, held: Counter[str]) -> float:
-        """A story's TF-IDF length, recomputed when the story grew or rarities drifted (the
-        articles seen grew by a tenth): a story's vocabulary is not rescanned per article."""
-        cached = story.norms.get(which)
-        if cached is None or cached[1] != story.size or self._seen > 1.1 * cached[2]:
-            cached = (story_norm(held, self._idf), story.size, self._seen)
-            story.norms[which] = cached
-        return cached[0]
 
     def _place(
         self,
@@ -302,6 +327,7 @@ class StoryClusterer:
         linked: int | None,
         given: tuple[int, float] | None = None,
     ) -> None:
+        terms = _terms(record)
         if given is not None:
             story_id, prob = given
             if story_id == len(self._stories):
@@ -309,7 +335,7 @@ class StoryClusterer:
         elif linked is not None and 0 <= linked < len(self.labels_):
             story_id, prob = self.labels_[linked], 1.0
         else:
-            story_id_or_none, prob = self._best(record, vec)
+            story_id_or_none, prob = self._best(record, vec, terms)
             if story_id_or_none is None or prob < self.threshold:
                 story_id_or_none, prob = None, 1.0
             story_id = story_id_or_none if story_id_or_none is not None else -1
@@ -317,25 +343,37 @@ class StoryClusterer:
             story_id = len(self._stories)
             self._stories.append(_Story(centroid=np.zeros(vec.shape[0], dtype=np.float64)))
             if story_id >= self._capacity.shape[0]:  # grow by doubling: amortised O(1)
-                grown = np.zeros((max(64, 2 * story_id), vec.shape[0]), dtype=np.float32)
+                size = max(64, 2 * story_id)
+                grown = np.zeros((size, vec.shape[0]), dtype=np.float32)
+                spans = np.full((size, 2), np.nan)
                 if story_id:
                     grown[:story_id] = self._capacity[:story_id]
-                self._capacity = grown
+                    spans[:story_id] = self._spans[:story_id]
+                self._capacity, self._spans = grown, spans
             self._centroids = self._capacity[: story_id + 1]
         story = self._stories[story_id]
         story.centroid += vec
         story.size += 1
         norm = float(np.linalg.norm(story.centroid)) or 1.0
         self._centroids[story_id] = story.centroid / norm
-        names, words = _names(record.text), _content(record.text)
-        story.names.update(names)
-        story.words.update(words)
+        names, words = terms
+        for which, items, held in (("names", names, story.names), ("words", words, story.words)):
+            # (n + 1)² - n² = 2n + 1: each term's count in the story grows by one.
+            story.sumsq[which] += sum(self._idf(x) ** 2 * (2 * held[x] + 1) for x in items)
+            held.update(items)
         self._df.update(names | words)
         self._seen += 1
+        if self._seen >= 2 * story.exact_at:  # rarities drifted: recompute exactly
+            story.sumsq = {
+                "names": story_norm(story.names, self._idf) ** 2,
+                "words": story_norm(story.words, self._idf) ** 2,
+            }
+            story.exact_at = self._seen
         if record.published is not None:
             t = record.published.timestamp()
             story.first = t if story.first is None else min(story.first, t)
             story.last = t if story.last is None else max(story.last, t)
+            self._spans[story_id] = (story.first, story.last)
         self.labels_.append(story_id)
         self.probability_.append(prob)
 
