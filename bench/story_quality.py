@@ -71,14 +71,15 @@ class Scores:
 
 
 def bcubed(pred: NDArray[np.int64], gold: NDArray[np.int64]) -> tuple[float, float, float]:
-    """B-cubed precision, recall and F1 (per item, averaged), from the contingency table."""
+    """B-cubed precision, recall and F1 (per item, averaged), from sparse counts."""
     _, p = np.unique(pred, return_inverse=True)
     _, g = np.unique(gold, return_inverse=True)
-    joint = np.zeros((p.max() + 1, g.max() + 1))
-    np.add.at(joint, (p, g), 1)
-    both = joint[p, g]
-    precision = float(np.mean(both / joint.sum(axis=1)[p]))
-    recall = float(np.mean(both / joint.sum(axis=0)[g]))
+    _, joint, counts = np.unique(
+        p.astype(np.int64) * (int(g.max()) + 1) + g, return_inverse=True, return_counts=True
+    )
+    both = counts[joint]
+    precision = float(np.mean(both / np.bincount(p)[p]))
+    recall = float(np.mean(both / np.bincount(g)[g]))
     return precision, recall, 2 * precision * recall / (precision + recall)
 
 
