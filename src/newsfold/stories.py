@@ -8,8 +8,8 @@ folding a corpus in one batch or in increments (in the same order) gives the sam
 Whether an article belongs to a story is a probability from three signals, combined by a logistic
 model whose weights (:data:`WEIGHTS`) were fitted on labelled stories, not hand-set per data set:
 
-* **meaning**: cosine of the article's lead embedding (title and first sentences, MiniLM) with
-  the story's centroid;
+* **meaning**: cosine of the article's lead embedding (title and first 600 characters, MiniLM)
+  with the story's centroid;
 * **names**: TF-IDF cosine of the article's names and numbers
   (:func:`~newsfold.signatures.fact_tokens`) with the story's, each weighted by its rarity
   (inverse document frequency, learned as articles arrive). Two earthquakes in one week differ
@@ -20,7 +20,11 @@ model whose weights (:data:`WEIGHTS`) were fitted on labelled stories, not hand-
   scale of :data:`TIME_SCALE_DAYS` (neutral when either side has no date).
 
 Articles that reuse each other (a copy and its source, see :mod:`newsfold.links`) are always one
-story: pass ``link`` to :meth:`StoryClusterer.partial_fit`.
+story: pass ``links`` to :meth:`StoryClusterer.partial_fit`.
+
+Placing an article weighs the ``candidates`` stories nearest in meaning among those active around
+its date (``window_days``; undated stories always count), found by one matrix product over the
+story centroids: the cost grows with the stories of the month, not with all stories.
 """
 
 from __future__ import annotations
