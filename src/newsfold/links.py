@@ -12,6 +12,8 @@ alignment runs only on those:
 
 Signatures, lead vectors and sentence vectors are cached in the store. Each candidate pair is
 judged by :func:`newsfold.relations.compare`; related pairs are stored with their evidence.
+Derived relations near the new articles that no date or containment directs then get a direction
+from third articles, the story's independent reports (:mod:`newsfold.corroborate`).
 :func:`reuse_trees` turns the derived relations into trees: each derived article points to its
 most likely source.
 """
