@@ -856,7 +856,7 @@ def stories(
     )
     table = Table(title=f"{len(found)} story(ies)", title_justify="left", box=box.SIMPLE_HEAD)
     table.add_column("id", no_wrap=True)
-    table.add_column("articles", justify="right")
+    table.add_column("articles", justify="right", min_width=8)
     table.add_column("sources", justify="right")
     table.add_column("span", no_wrap=True)
     table.add_column("lang", no_wrap=True)
