@@ -455,6 +455,32 @@ def export(
         err.print(f"Wrote {n} article(s) to {escape(str(output))}.")
 
 
+def _text_records(data: Any) -> Iterator[tuple[int, dict[str, Any], str]]:
+    """``(line, record, text)`` of a dataset's records; a record without text is a problem."""
+    for lineno, record in data.records():
+        text = record.get("text")
+        if not isinstance(text, str) or not text.strip():
+            data.problems.append(Problem(f"{data.inp.name}:{lineno}", "no text"))
+            continue
+        yield lineno, record, text
+
+
+def _dataset_done(
+    summary: str, written: int, output: Path | None, problems: list[Problem], quiet: bool
+) -> None:
+    """The end of a dataset command: its problems and one summary line; exit 1 on problems."""
+    if not quiet:
+        for p in problems[:50]:
+            err.print(f"[red]{escape(str(p))}[/]")
+        err.print(
+            f"{summary}; wrote {written} record(s)"
+            + (f" to {escape(str(output))}" if output else "")
+            + (f"; {len(problems)} line(s) could not be read" if problems else "")
+        )
+    if problems:
+        raise typer.Exit(1)
+
+
 @app.command()
 def dedup(
     input_path: Annotated[
@@ -518,11 +544,7 @@ def dedup(
         with open_dataset(input_path, options) as data:
             texts: list[str] = []
             dates: list[Any] = []
-            for lineno, record in data.records():
-                text = record.get("text")
-                if not isinstance(text, str) or not text.strip():
-                    data.problems.append(Problem(f"{data.inp.name}:{lineno}", "no text"))
-                    continue
+            for lineno, record, text in _text_records(data):
                 lines.append(lineno)
                 keys.append(record.get("id", lineno))
                 texts.append(text)
@@ -557,17 +579,14 @@ def dedup(
         _fail(f"{input_path}: {exc}")
     groups = int(deduper.groups_.max()) + 1 if lines else 0
     removed = len(lines) - int(deduper.kept_.sum()) if lines else 0
-    if not quiet:
-        for p in problems[:50]:
-            err.print(f"[red]{escape(str(p))}[/]")
-        err.print(
-            f"{len(lines)} record(s), {groups} group(s), {removed} duplicate(s) "
-            f"{'dropped' if drop else 'marked'}; wrote {written} record(s)"
-            + (f" to {escape(str(output))}" if output else "")
-            + (f"; {len(problems)} line(s) could not be read" if problems else "")
-        )
-    if problems:
-        raise typer.Exit(1)
+    _dataset_done(
+        f"{len(lines)} record(s), {groups} group(s), {removed} duplicate(s) "
+        f"{'dropped' if drop else 'marked'}",
+        written,
+        output,
+        problems,
+        quiet,
+    )
 
 
 @app.command()
@@ -606,11 +625,7 @@ def cluster(
     try:
         with open_dataset(input_path, options) as data:
             batch: list[StoryRecord] = []
-            for lineno, record in data.records():
-                text = record.get("text")
-                if not isinstance(text, str) or not text.strip():
-                    data.problems.append(Problem(f"{data.inp.name}:{lineno}", "no text"))
-                    continue
+            for lineno, record, text in _text_records(data):
                 position[lineno] = len(position)
                 title = record.get("title")
                 batch.append(
@@ -639,17 +654,13 @@ def cluster(
             problems = data.problems
     except ReaderError as exc:
         _fail(f"{input_path}: {exc}")
-    if not quiet:
-        for p in problems[:50]:
-            err.print(f"[red]{escape(str(p))}[/]")
-        err.print(
-            f"{len(position)} record(s), {clusterer.n_stories_} story(ies); "
-            f"wrote {written} record(s)"
-            + (f" to {escape(str(output))}" if output else "")
-            + (f"; {len(problems)} line(s) could not be read" if problems else "")
-        )
-    if problems:
-        raise typer.Exit(1)
+    _dataset_done(
+        f"{len(position)} record(s), {clusterer.n_stories_} story(ies)",
+        written,
+        output,
+        problems,
+        quiet,
+    )
 
 
 def _load_article(ref: str, store: Store | None) -> Article:
