@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from newsfold.dates import parse_date_line, parse_datetime, to_utc_iso
+from newsfold.dates import mentioned_dates, parse_date_line, parse_datetime, to_utc_iso
 
 
 @pytest.mark.parametrize(
@@ -66,3 +66,15 @@ def test_not_date_lines(line: str) -> None:
 def test_utc_iso() -> None:
     when = datetime(2026, 3, 4, 9, 30, tzinfo=timezone(timedelta(hours=1)))
     assert to_utc_iso(when) == "2026-03-04T08:30:00+00:00"
+
+
+def test_mentioned_dates_reads_full_dates_in_running_text() -> None:
+    text = (
+        "The quake struck on March 3, 2026 at dawn; aftershocks followed on 5th March 2026 and "
+        "a report came out 2026-03-09. Le 3 mars 2026. Not dates: 31 February 2026, May 2026, "
+        "Thursday, 12 March."
+    )
+    assert [d.day for d in mentioned_dates(text)] == [3, 5, 9, 3]
+    assert all(d.tzinfo is UTC and d.month == 3 for d in mentioned_dates(text))
+    assert len(mentioned_dates(text, limit=2)) == 2
+    assert mentioned_dates("No date here, only 2026 and March.") == []

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from newsfold.cli import app
-from newsfold.fold import describe, fold
+from newsfold.fold import clean_title, describe, fold, key_entities
 from newsfold.links import Linker
 from newsfold.store import Store
 
@@ -53,6 +53,8 @@ def test_story_views(folded: Path) -> None:
     assert len(stories) >= 6
     biggest = stories[0]
     assert biggest.size >= 8 and biggest.label
+    assert "Valmora" in biggest.entities[:3]  # the place every report names
+    assert not biggest.label.endswith(("Post", "Wire"))  # headline without the site name
     assert biggest.sources < biggest.size  # copies do not count as sources
     assert all(s.id.startswith("s") for s in stories)
     roles = {m.role for s in stories for m in s.members}
@@ -77,3 +79,17 @@ def test_stories_and_story_commands(folded: Path, tmp_path: Path) -> None:
     late = runner.invoke(app, ["stories", "--db", str(db), "--json", "--since", "2026-03-12"])
     assert all(s["last"] >= "2026-03-12" for s in json.loads(late.stdout)["stories"])
     assert runner.invoke(app, ["stories", "--db", str(db), "--since", "soon"]).exit_code == 2
+
+
+def test_key_entities_and_clean_titles() -> None:
+    texts = [
+        "Officials said Abdel Fattah El Sisi met Antony Blinken in Cairo on Monday.",
+        "In Cairo, Blinken praised the Gaza Strip truce, officials said.",
+        "The Gaza Strip truce holds, Blinken said on Monday in Cairo.",
+    ]
+    found = key_entities(texts, k=3)
+    assert set(found[:2]) == {"Cairo", "Blinken"} and found[2] == "Gaza Strip"
+    assert not {"Officials", "Monday", "The Gaza Strip", "In Cairo"} & set(key_entities(texts))
+    assert clean_title("Quake kills 23 in Orlen - Daily Post") == "Quake kills 23 in Orlen"
+    assert clean_title("Truce agreed | Some Site News", "somesitenews.com") == "Truce agreed"
+    assert clean_title("Biden: we will help - and fast") == "Biden: we will help - and fast"

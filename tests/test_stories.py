@@ -146,3 +146,18 @@ def test_window_blocks_stories_far_in_time() -> None:
     assert blocked.labels_ == [0, 1]  # two months apart: not weighed against each other
     undated = [StoryRecord(text, None, march), StoryRecord(text, None, None)]
     assert StoryClusterer(encoder=_Encoder(), window_days=30).fit(undated).labels_ == [0, 0]
+
+
+def test_dates_mentioned_in_the_text_stand_in_for_a_missing_date() -> None:
+    opened = "Mayor Ilse Brandt of Orlen opened the annual Kestra river fair"
+    records = [
+        StoryRecord(f"{opened} on March 2, 2025.", None, None),
+        StoryRecord(f"{opened} on 1 March 2026.", None, None),
+        StoryRecord(f"{opened} on March 1, 2026, with music.", None, None),
+    ]
+    assert records[1].when == datetime(2026, 3, 1, tzinfo=UTC)
+    c = StoryClusterer(encoder=_Encoder()).fit(records)
+    assert c.labels_ == [0, 1, 1]  # a year apart by the dates they mention
+    plain = [StoryRecord(opened + ".", None, None) for _ in range(2)]
+    assert plain[0].when is None
+    assert StoryClusterer(encoder=_Encoder()).fit(plain).labels_ == [0, 0]

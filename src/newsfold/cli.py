@@ -914,6 +914,8 @@ def story(
         f"{found.id}: {found.size} article(s), {found.sources} independent source(s), "
         f"{span}, {', '.join(found.languages) or 'language unknown'}"
     )
+    if found.entities:
+        out.print(f"[dim]names:[/] {escape(', '.join(found.entities))}")
     table = Table(box=box.SIMPLE_HEAD)
     table.add_column("id", no_wrap=True)
     table.add_column("published", no_wrap=True)

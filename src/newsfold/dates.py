@@ -3,6 +3,8 @@
 * :func:`parse_datetime` reads a field value: a ``datetime``, ISO 8601, RFC 822 (feeds, e-mail),
   a Unix timestamp or free text ("3 March 2026 10:32 GMT"). A value without a zone is taken as UTC;
   a date without a time is midnight UTC.
+* :func:`mentioned_dates` finds the full dates (day, month and year) written in running text
+  ("on March 3, 2026", "le 3 mars 2026", "2026-03-03").
 * :func:`parse_date_line` reads a line of an article that is a date and nothing else ("November 30,
   2023", "Updated: 4 March 2026 09:30 GMT"), the form text files carry their date in.
 
@@ -18,7 +20,7 @@ from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["parse_date_line", "parse_datetime", "to_utc_iso"]
+__all__ = ["mentioned_dates", "parse_date_line", "parse_datetime", "to_utc_iso"]
 
 _MONTHS = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -172,3 +174,35 @@ def parse_date_line(line: str) -> datetime | None:
     if _NUMERIC_DATE.fullmatch(text):
         return parse_datetime(text)
     return _fast_date_line(text) or _parse_free(text, strict=True)
+
+
+_IN_TEXT = re.compile(
+    r"\b(?:" + _M.format("m1") + r"\s+(?P<d1>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y1>(?:19|20)\d\d)"
+    r"|(?P<d2>\d{1,2})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+)?"
+    + _M.format("m2")
+    + r",?\s+(?:de\s+)?(?P<y2>(?:19|20)\d\d)"
+    r"|(?P<y3>(?:19|20)\d\d)-(?P<m3>[01]\d)-(?P<d3>[0-3]\d))\b",
+    re.IGNORECASE,
+)
+
+
+def mentioned_dates(text: str, limit: int = 5) -> list[datetime]:
+    """The first ``limit`` full dates written in ``text``, in order (midnight UTC): "March 3,
+    2026", "3 March 2026", "3 de marzo de 2026", "2026-03-03". Dates without a year and
+    relative ones ("Thursday") are not read: they need the article's own date."""
+    out: list[datetime] = []
+    for m in _IN_TEXT.finditer(text):
+        if m["y3"]:
+            year, month, day = int(m["y3"]), int(m["m3"]), int(m["d3"])
+        else:
+            number = _MONTH_NUMBERS.get((m["m1"] or m["m2"]).lower())
+            if number is None:
+                continue
+            year, month, day = int(m["y1"] or m["y2"]), number, int(m["d1"] or m["d2"])
+        try:
+            out.append(datetime(year, month, day, tzinfo=UTC))
+        except ValueError:
+            continue
+        if len(out) >= limit:
+            break
+    return out

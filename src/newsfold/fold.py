@@ -13,6 +13,8 @@ independent sources (all copies of one wire story count once).
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,12 +23,13 @@ from typing import Any
 import numpy as np
 
 from newsfold.article import Article
+from newsfold.corroborate import STOPWORDS
 from newsfold.links import Linker, reuse_trees
 from newsfold.relations import DERIVED
 from newsfold.store import Store
 from newsfold.stories import StoryClusterer, StoryRecord
 
-__all__ = ["FoldReport", "Member", "Story", "describe", "fold"]
+__all__ = ["FoldReport", "Member", "Story", "clean_title", "describe", "fold", "key_entities"]
 
 
 @dataclass(slots=True)
@@ -59,6 +62,7 @@ class Story:
 
     id: str
     label: str
+    entities: list[str]
     first: datetime | None
     last: datetime | None
     languages: list[str]
@@ -73,6 +77,7 @@ class Story:
         return {
             "id": self.id,
             "label": self.label,
+            "entities": self.entities,
             "first": self.first.isoformat() if self.first else None,
             "last": self.last.isoformat() if self.last else None,
             "languages": self.languages,
@@ -221,10 +226,17 @@ def _story(store: Store, story_id: str, members: list[tuple[str, float]]) -> Sto
     vectors = Linker(store).lead_vectors([m.article for m in out])
     centre = vectors.mean(axis=0)
     medoid = out[int(np.argmax(vectors @ centre))] if len(out) else None
-    label = (medoid.title if medoid and medoid.title else None) or _first_words(articles, out)
+    texts = [a.text for a in articles.values() if a is not None]
+    entities = key_entities(texts)
+    if medoid is not None and medoid.title:
+        label = clean_title(medoid.title, medoid.source)
+    else:
+        lead = _first_words(articles, [medoid] if medoid else out)
+        label = f"{', '.join(entities[:3])}: {lead}" if entities else lead
     return Story(
         id=story_id,
         label=label,
+        entities=entities,
         first=min(dates) if dates else None,
         last=max(dates) if dates else None,
         languages=sorted({m.language for m in out if m.language}),
@@ -240,3 +252,76 @@ def _first_words(articles: dict[str, Article | None], members: list[Member]) -> 
             words = art.text.split()
             return " ".join(words[:12]) + (" …" if len(words) > 12 else "")
     return "(empty story)"
+
+
+# A run of capitalised words ("Abdel Fattah El Sisi", "Gaza Strip"), joined by short particles.
+_NAME_RUN = re.compile(
+    r"\b[A-Z][\w'’.-]*[\w](?:\s+(?:(?:al|el|de|la|van|von|bin|of)[\s-]+)?[A-Z][\w'’.-]*[\w])*"
+)
+_CALENDAR = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may "
+    "june july august september october november december today yesterday".split()
+)
+# " - Reuters", " | BBC News", " — Le Monde": a site name after the headline.
+_TITLE_TAIL = re.compile(r"\s+[-|–—]\s+([^-|–—]{2,40})$")
+
+
+def key_entities(texts: Sequence[str], k: int = 5) -> list[str]:
+    """The names most of ``texts`` mention (people, places, organisations, as runs of
+    capitalised words, a person also by surname), by how many texts name them, longest form
+    first on ties, one form per entity. A single word that the texts also write in lower case
+    ("Officials said") is a sentence start, not a name."""
+    lowered = Counter(w for t in texts for w in re.findall(r"\b[a-z][\w'-]*", t))
+    seen: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for text in texts:
+        names: dict[str, None] = {}  # in order of appearance
+        for m in _NAME_RUN.finditer(text):
+            words = m.group(0).rstrip(".").split()
+            while words and words[0].casefold() in STOPWORDS:  # "The Gaza Strip", "In Cairo"
+                words.pop(0)
+            if not words:
+                continue
+            name = " ".join(words)
+            if len(words) == 1 and (
+                name.casefold() in STOPWORDS
+                or name.casefold() in _CALENDAR
+                or lowered[name.casefold()] > 0
+                or len(name) < 3
+            ):
+                continue
+            names[name] = None
+            if len(words) > 1 and words[-1][:1].isupper():  # "Antony Blinken" names "Blinken"
+                names.setdefault(words[-1], None)
+        for name in names:
+            seen[name] += 1
+            first.setdefault(name, len(first))
+    for name in [n for n in seen if n.isupper() and n.title() in seen]:  # "TARSK —" datelines
+        seen[name.title()] = min(len(texts), seen[name.title()] + seen.pop(name))
+    # One entity per list: "Blinken" and "Antony Blinken", "Gaza" and "Gaza Strip" share words.
+    ranked = sorted(seen, key=lambda n: (-seen[n], -len(n.split()), first[n]))
+    out: list[str] = []
+    for name in ranked:
+        words = set(name.split())
+        if any(words & set(chosen.split()) for chosen in out):
+            continue
+        out.append(name)
+        if len(out) == k:
+            break
+    return out
+
+
+def clean_title(title: str, source: str | None = None) -> str:
+    """A headline without the site name after it ("Quake kills 23 - Daily Post" → "Quake kills
+    23"), when that tail is the source's name or a short name."""
+    title = " ".join(title.split())
+    m = _TITLE_TAIL.search(title)
+    if m:
+        tail = m.group(1).strip()
+        squeezed = re.sub(r"\W", "", tail.casefold())
+        site = re.sub(r"\W", "", source.casefold()) if source else ""
+        named = bool(squeezed) and squeezed in site
+        short = len(tail.split()) <= 3 and tail[:1].isupper()
+        if named or (short and m.start() > 15):
+            title = title[: m.start()].rstrip()
+    return title

@@ -16,8 +16,9 @@ model whose weights (:data:`WEIGHTS`) were fitted on labelled stories, not hand-
   here: place, toll, magnitude.
   Lower-cased text has no names to read: there all content words stand in for them (a TF-IDF
   overlap);
-* **time**: how far the article's publication date lies from the story's span, decaying with a
-  scale of :data:`TIME_SCALE_DAYS` (neutral when either side has no date).
+* **time**: how far the article's date lies from the story's span, decaying with a scale of
+  :data:`TIME_SCALE_DAYS` (neutral when either side has no date). An article's date is its
+  publication date, else the first full date its text mentions (:attr:`StoryRecord.when`).
 
 Articles that reuse each other (a copy and its source, see :mod:`newsfold.links`) are always one
 story: pass ``links`` to :meth:`StoryClusterer.partial_fit`.
@@ -41,6 +42,7 @@ from numpy.typing import NDArray
 from newsfold.align import _words
 from newsfold.article import Article
 from newsfold.corroborate import STOPWORDS
+from newsfold.dates import mentioned_dates
 from newsfold.embed import Encoder, default_encoder
 from newsfold.signatures import fact_tokens
 
@@ -85,6 +87,15 @@ class StoryRecord:
     published: datetime | None = None
 
     @property
+    def when(self) -> datetime | None:
+        """When the record's event happened, as far as it says: its publication date, else the
+        first full date its text mentions ("on March 3, 2026")."""
+        if self.published is not None:
+            return self.published
+        found = mentioned_dates(self.text, limit=1)
+        return found[0] if found else None
+
+    @property
     def lead(self) -> str:
         return f"{self.title}. {self.text}"[:LEAD_CHARS] if self.title else self.text[:LEAD_CHARS]
 
@@ -100,6 +111,11 @@ def _content(text: str) -> set[str]:
 def _terms(record: StoryRecord) -> tuple[set[str], set[str]]:
     """The names and the content words of a record, read once per record."""
     return _names(record.text), _content(record.text)
+
+
+def _stamp(record: StoryRecord) -> float | None:
+    when = record.when
+    return when.timestamp() if when is not None else None
 
 
 @dataclass(slots=True)
@@ -268,7 +284,8 @@ class StoryClusterer:
         vectors = self._encode([r.lead for r in records])
         out = []
         for record, vec in zip(records, vectors, strict=True):
-            story, prob = self._best(record, vec, _terms(record))
+            terms = _terms(record)
+            story, prob = self._best(_stamp(record), vec, terms, self._rarities(terms))
             out.append(story if story is not None and prob >= self.threshold else -1)
         return out
 
@@ -281,12 +298,20 @@ class StoryClusterer:
         """Rarity of a term among the articles seen (smoothed, as scikit-learn's TF-IDF)."""
         return math.log((self._seen + 1) / (self._df.get(term, 0) + 1)) + 1.0
 
+    def _rarities(self, terms: tuple[set[str], set[str]]) -> dict[str, float]:
+        """The squared rarity of each of a record's terms, read once per record."""
+        names, words = terms
+        return {x: self._idf(x) ** 2 for x in names | words}
+
     def _best(
-        self, record: StoryRecord, vec: NDArray[np.float32], terms: tuple[set[str], set[str]]
+        self,
+        stamp: float | None,
+        vec: NDArray[np.float32],
+        terms: tuple[set[str], set[str]],
+        idf2: dict[str, float],
     ) -> tuple[int | None, float]:
         if not self._stories:
             return None, 0.0
-        stamp = record.published.timestamp() if record.published else None
         n = len(self._stories)
         if stamp is not None and self.window_days is not None:
             reach = self.window_days * 86400
@@ -297,7 +322,11 @@ class StoryClusterer:
             ids = np.flatnonzero(active)
             if ids.size == 0:
                 return None, 0.0
-            near = self._centroids[ids] @ vec
+            lo, hi = int(ids[0]), int(ids[-1]) + 1
+            if hi - lo <= 2 * ids.size:  # stories come in time order: a slice, not a copy
+                near = (self._centroids[lo:hi] @ vec)[active[lo:hi]]
+            else:
+                near = self._centroids[ids] @ vec
         else:
             ids = np.arange(n)
             near = self._centroids @ vec
@@ -308,7 +337,7 @@ class StoryClusterer:
         # Lower-cased text has no names to read: its words stand in for them.
         which, items = ("names", names) if names else ("words", words)
         weights = np.asarray(self.weights if names else self.word_weights, dtype=np.float64)
-        mine = {x: self._idf(x) ** 2 for x in items}  # the article's TF-IDF, squared
+        mine = {x: idf2[x] for x in items}  # the article's TF-IDF, squared
         length = math.sqrt(sum(mine.values()))
         best, best_p = None, -1.0
         for s in sorted(cos, key=lambda s: (-cos[s], s)):
@@ -332,6 +361,8 @@ class StoryClusterer:
         given: tuple[int, float] | None = None,
     ) -> None:
         terms = _terms(record)
+        idf2 = self._rarities(terms)
+        stamp = _stamp(record)
         if given is not None:
             story_id, prob = given
             if story_id == len(self._stories):
@@ -339,7 +370,7 @@ class StoryClusterer:
         elif linked is not None and 0 <= linked < len(self.labels_):
             story_id, prob = self.labels_[linked], 1.0
         else:
-            story_id_or_none, prob = self._best(record, vec, terms)
+            story_id_or_none, prob = self._best(stamp, vec, terms, idf2)
             if story_id_or_none is None or prob < self.threshold:
                 story_id_or_none, prob = None, 1.0
             story_id = story_id_or_none if story_id_or_none is not None else -1
@@ -363,7 +394,7 @@ class StoryClusterer:
         names, words = terms
         for which, items, held in (("names", names, story.names), ("words", words, story.words)):
             # (n + 1)² - n² = 2n + 1: each term's count in the story grows by one.
-            story.sumsq[which] += sum(self._idf(x) ** 2 * (2 * held[x] + 1) for x in items)
+            story.sumsq[which] += sum(idf2[x] * (2 * held[x] + 1) for x in items)
             held.update(items)
         self._df.update(names | words)
         self._seen += 1
@@ -373,8 +404,8 @@ class StoryClusterer:
                 "words": story_norm(story.words, self._idf) ** 2,
             }
             story.exact_at = self._seen
-        if record.published is not None:
-            t = record.published.timestamp()
+        if stamp is not None:
+            t = stamp
             story.first = t if story.first is None else min(story.first, t)
             story.last = t if story.last is None else max(story.last, t)
             self._spans[story_id] = (story.first, story.last)
