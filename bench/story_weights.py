@@ -1,6 +1,7 @@
 """Fit the story model's weights (``newsfold.stories``) on development data.
 
-Two levels, each a logistic regression on ``[1, meaning, names]`` (Newton's method, light L2):
+Two levels, each a logistic regression on ``[1, meaning, names, time]`` (Newton's method, light
+L2):
 
 * **story level** (``WEIGHTS``, ``WEIGHTS_WORDS``: what ``StoryClusterer`` uses). The clusterer's
   own decisions are replayed with the true stories: each article, in file order, against the
@@ -14,7 +15,8 @@ Two levels, each a logistic regression on ``[1, meaning, names]`` (Newton's meth
   uses for ``same_story``). Every pair of ECB+ articles, same event or not, with MiniLM or the
   multilingual encoder's lead vectors; fitted on odd topics and scored on even ones and back.
 
-The time weight cannot be learned here (no labelled data has dates) and keeps its prior.
+No labelled data here has publication dates; ECB+ texts mention dates (``StoryRecord.when``), from
+which the story-level time weight is fitted. The words model and the pair models keep its prior.
 Command line: ``python -m bench.story_weights [DATA]`` prints the checks and the weights.
 """
 
@@ -83,7 +85,9 @@ def fit(
 
 
 def _rounded(w: NDArray[np.float64]) -> tuple[float, ...]:
-    return (*(round(float(v), 2) for v in w), WEIGHTS[3])
+    """The weights as printed for the source: the time weight keeps its prior when not fitted."""
+    fitted = tuple(round(float(v), 2) for v in w)
+    return fitted if len(fitted) == 4 else (*fitted, WEIGHTS[3])
 
 
 def load(data: Path, name: str) -> list[dict[str, object]]:
@@ -107,7 +111,12 @@ def pair_level(rows: list[dict[str, object]]) -> None:
         print(label, "=", _rounded(fit(x, y)))
 
 
-def story_level(label: str, rows: list[dict[str, object]], key: str, lower: bool) -> None:
+def story_level(
+    label: str, rows: list[dict[str, object]], key: str, lower: bool, timed: bool = False
+) -> None:
+    """Fit and check one story-level model; ``timed``: fit the time weight too (from the dates
+    the texts mention), else it keeps its prior."""
+    cols = 4 if timed else 3
     records = [StoryRecord(str(r["text"]), str(r.get("title") or "") or None) for r in rows]
     gold = [str(r[key]) for r in rows]
     vectors = default_encoder().encode([r.lead for r in records])
@@ -123,19 +132,19 @@ def story_level(label: str, rows: list[dict[str, object]], key: str, lower: bool
             )
         )
     (xa, ya), (xb, yb) = parts
-    w = fit(xa[:, :3], ya, balanced=True)
-    said = xb[:, :3] @ w >= 0
+    w = fit(xa[:, :cols], ya, balanced=True)
+    said = xb[:, :cols] @ w >= 0
     print(
         f"{label}: fitted on half the stories, the other half: right on "
         f"{np.mean(said[yb == 1]):.3f} of their stories, {np.mean(~said[yb == 0]):.3f} of others"
     )
-    print(label, "=", _rounded(fit(x[:, :3], y, balanced=True)))
+    print(label, "=", _rounded(fit(x[:, :cols], y, balanced=True)))
 
 
 def main(argv: list[str]) -> None:
     data = Path(argv[0]) if argv else DATA
     ecb = load(data, "ecbplus.jsonl")
-    story_level("WEIGHTS", ecb, "event", lower=False)
+    story_level("WEIGHTS", ecb, "event", lower=False, timed=True)
     story_level("WEIGHTS_WORDS", load(data, "googlenews_TS.jsonl"), "cluster", lower=True)
     pair_level(ecb)
 
@@ -157,6 +166,7 @@ def story_examples(
     from newsfold.stories import story_features, tfidf_cosine
 
     order: dict[str, int] = {}
+    spans: list[tuple[float, float] | None] = []
     sums: list[NDArray[np.float64]] = []
     held: list[Counter[str]] = []
     df: Counter[str] = Counter()
@@ -164,6 +174,8 @@ def story_examples(
     labels: list[float] = []
     for seen, (record, label, vec) in enumerate(zip(records, gold, vectors, strict=True)):
         items = terms(record.text)
+        when = record.when
+        stamp = when.timestamp() if when is not None else None
 
         def idf(t: str, seen: int = seen) -> float:
             return math.log((seen + 1) / (df.get(t, 0) + 1)) + 1.0
@@ -174,14 +186,24 @@ def story_examples(
             mine = order.get(label)
             near = [int(s) for s in np.argsort(-cos)[: negatives + 1] if s != mine][:negatives]
             for s in ([mine] if mine is not None else []) + near:
-                x = story_features(float(cos[s]), tfidf_cosine(items, held[s], idf), None)
+                span = spans[s]
+                gap = None
+                if stamp is not None and span is not None:
+                    gap = max(span[0] - stamp, stamp - span[1], 0.0) / 86400
+                x = story_features(float(cos[s]), tfidf_cosine(items, held[s], idf), gap)
                 feats.append(x)
                 labels.append(float(s == mine))
         if label not in order:
             order[label] = len(sums)
             sums.append(np.zeros(vec.shape[0]))
             held.append(Counter())
+            spans.append(None)
         k = order[label]
+        if stamp is not None:
+            span = spans[k]
+            spans[k] = (
+                (stamp, stamp) if span is None else (min(span[0], stamp), max(span[1], stamp))
+            )
         sums[k] += vec
         held[k].update(items)
         df.update(items)

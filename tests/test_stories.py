@@ -150,14 +150,15 @@ def test_window_blocks_stories_far_in_time() -> None:
 
 def test_dates_mentioned_in_the_text_stand_in_for_a_missing_date() -> None:
     opened = "Mayor Ilse Brandt of Orlen opened the annual Kestra river fair"
-    records = [
-        StoryRecord(f"{opened} on March 2, 2025.", None, None),
-        StoryRecord(f"{opened} on 1 March 2026.", None, None),
-        StoryRecord(f"{opened} on March 1, 2026, with music.", None, None),
-    ]
-    assert records[1].when == datetime(2026, 3, 1, tzinfo=UTC)
-    c = StoryClusterer(encoder=_Encoder()).fit(records)
-    assert c.labels_ == [0, 1, 1]  # a year apart by the dates they mention
-    plain = [StoryRecord(opened + ".", None, None) for _ in range(2)]
-    assert plain[0].when is None
-    assert StoryClusterer(encoder=_Encoder()).fit(plain).labels_ == [0, 0]
+    last_year = StoryRecord(f"{opened} on March 2, 2025.", None, None)
+    this_year = StoryRecord(f"{opened} on 1 March 2026.", None, None)
+    same_day = StoryRecord(f"{opened} on March 1, 2026, with music.", None, None)
+    assert this_year.when == datetime(2026, 3, 1, tzinfo=UTC)
+    apart = StoryClusterer(encoder=_Encoder()).fit([last_year, this_year]).probability_[1]
+    close = StoryClusterer(encoder=_Encoder()).fit([this_year, same_day]).probability_[1]
+    assert close > apart  # the time signal reads the dates the texts mention
+    plain = StoryRecord(opened + ".", None, None)
+    assert plain.when is None
+    # Blocking reads publication dates only: a mentioned date never hides a story.
+    dated = StoryRecord(opened + ".", None, datetime(2026, 6, 1, tzinfo=UTC))
+    assert StoryClusterer(encoder=_Encoder()).fit([last_year, dated]).labels_ == [0, 0]
