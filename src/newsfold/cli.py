@@ -895,12 +895,7 @@ def story(
     from newsfold.fold import describe
 
     with _open(db) as store:
-        ids = sorted({s for _, s, _ in store.story_members() if s.startswith(story_id)})
-        if not ids:
-            _fail(f"{story_id}: no such story (run `newsfold stories` first)")
-        if len(ids) > 1 and story_id not in ids:
-            _fail(f"{story_id}: ambiguous, matches {', '.join(ids[:5])}", 2)
-        found = describe(store, [story_id if story_id in ids else ids[0]])[0]
+        found = describe(store, [_story_id(store, story_id)])[0]
     if as_json:
         _write_json(found.to_dict())
         return
@@ -927,6 +922,125 @@ def story(
         table.add_row(
             m.article, _date(m.published), escape(m.source or "?"), role, escape(_cut(m.title, 90))
         )
+    out.print(table)
+
+
+def _story_id(store: Store, ref: str) -> str:
+    """The stored story a reference names: its id or a unique prefix of one."""
+    ids = sorted({s for _, s, _ in store.story_members() if s.startswith(ref)})
+    if not ids:
+        _fail(f"{ref}: no such story (run `newsfold stories` first)")
+    if len(ids) > 1 and ref not in ids:
+        _fail(f"{ref}: ambiguous, matches {', '.join(ids[:5])}", 2)
+    return ref if ref in ids else ids[0]
+
+
+_STATUS_STYLE = {
+    "conflict": "bold red",
+    "altered": "bold red",
+    "update": "yellow",
+    "compatible": "green",
+    "agree": "green",
+    "exact": "green",
+    "alias": "cyan",
+}
+
+
+@app.command()
+def facts(
+    story_id: Annotated[str, typer.Argument(help="A story id (or a unique prefix of one).")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Compare a story's facts across its articles: numbers, quotations and names, each group
+    with its status (agree, compatible, update, conflict; exact, altered, different; consistent,
+    alias) and the sentences behind it."""
+    from newsfold.facts import story_facts
+
+    with _open(db) as store:
+        found = story_facts(store, _story_id(store, story_id))
+    if as_json:
+        _write_json(found.to_dict())
+        return
+    flags = len(found.flags)
+    out.print(
+        f"[bold]{found.story}[/]: {len(found.articles)} article(s), {len(found.groups)} fact "
+        f"group(s), {flags} flagged"
+    )
+    table = Table(box=box.SIMPLE_HEAD, show_lines=True)
+    table.add_column("fact", max_width=28)
+    table.add_column("status", no_wrap=True)
+    table.add_column("per source", ratio=1)
+    for g in found.groups:
+        if g.kind == "entity" and g.status == "consistent":
+            continue
+        style = _STATUS_STYLE.get(g.status, "")
+        rows = []
+        for c in g.claims:
+            source = found.sources.get(c.article) or "?"
+            value = c.quantity.display() if g.kind == "number" else _cut(c.text, 90)
+            s, e = c.sentence
+            line = f"[bold]{escape(c.article[:8])}[/] {escape(source)}: {escape(value)}"
+            if g.kind != "entity":
+                line += f"\n  [dim]{escape(_cut(found.texts[c.article][s:e], 160))}[/]"
+            for change in g.diffs.get(c.article, []):
+                line += f"\n  [red]- {escape(change['from'])}[/] [green]+ {escape(change['to'])}[/]"
+            rows.append(line)
+        label = f"{g.kind}: {g.label}" + (f"\n[dim]{escape(g.note)}[/]" if g.note else "")
+        table.add_row(
+            escape(label) if not g.note else label,
+            f"[{style}]{g.status}[/]" if style else g.status,
+            "\n".join(rows),
+        )
+    out.print(table)
+    skipped = {a: s for a, s in found.skipped.items() if s}
+    for article, what in skipped.items():
+        out.print(f"[dim]{article[:8]}: not English, skipped {', '.join(what)}[/]")
+
+
+@app.command()
+def claims(
+    article_id: Annotated[str, typer.Argument(help="An article id (a unique prefix is enough).")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List an article's claims: numbers, quotations with speakers, names and dates, each with
+    its character span."""
+    from newsfold.facts import article_claims
+
+    with _open(db) as store:
+        article = store.get(article_id)
+        if article is None:
+            _fail(f"no article with id {article_id!r} (newsfold articles lists them)")
+        found = article_claims(store, [article.id])[0]
+    if as_json:
+        _write_json(found.to_dict())
+        return
+    out.print(f"[bold]{escape(article.title or article.id)}[/] ({article.id})")
+    if found.skipped:
+        out.print(f"[dim]not English ({found.language}): skipped {', '.join(found.skipped)}[/]")
+    table = Table(box=box.SIMPLE_HEAD)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("span", no_wrap=True)
+    table.add_column("claim", ratio=1)
+    for n in found.numbers:
+        what = " ".join(x for x in (n.predicate, n.thing) if x) or "?"
+        extra = f"; per {n.attribution}" if n.attribution else ""
+        extra += f"; part of #{n.part_of}" if n.part_of is not None else ""
+        table.add_row(
+            "number", f"{n.start}-{n.end}", escape(f"{n.quantity.display()} ({what}{extra})")
+        )
+    for q in found.quotes:
+        kind = "quote" if q.direct else "reported"
+        table.add_row(
+            kind, f"{q.start}-{q.end}", escape(f"{q.speaker or '?'}: {_cut(q.text, 120)}")
+        )
+    for e in found.entities:
+        role = f" ({e.role})" if e.role else ""
+        table.add_row(e.label, f"{e.start}-{e.end}", escape(e.text + role))
+    for d in found.dates:
+        resolved = f" = {d.resolved.isoformat()}" if d.resolved else ""
+        table.add_row("date", f"{d.start}-{d.end}", escape(d.text + resolved))
     out.print(table)
 
 

@@ -139,8 +139,18 @@ CREATE TABLE story_members (
 CREATE INDEX story_members_story ON story_members(story);
 """
 
+# Version 6: claims. Each article's claims (numbers, quotes, names, dates; see
+# ``newsfold.claims``) as JSON, with the extractor's version: a newer extractor reads them again.
+_V6 = """
+CREATE TABLE claims (
+    article TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    version INTEGER NOT NULL,
+    data    TEXT NOT NULL
+);
+"""
+
 #: Schema migrations in order: migration ``i`` brings a store from version ``i`` to ``i + 1``.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 
 
 def migrate(conn: sqlite3.Connection, migrations: Sequence[str] = MIGRATIONS) -> int:
@@ -425,6 +435,19 @@ class Store:
             self._conn.executemany(
                 "INSERT INTO story_members (article, story, seq, probability) VALUES (?, ?, ?, ?)",
                 [(a, s, start + k, p) for k, (a, s, p) in enumerate(rows)],
+            )
+
+    def claims(self, ids: Sequence[str], version: int) -> dict[str, str]:
+        """Stored claims (JSON) of the given articles, read by extractor ``version``."""
+        found = self._by_ids("SELECT article, data FROM claims", ids, 1, "version = ?", (version,))
+        return {k: v[0] for k, v in found.items()}
+
+    def put_claims(self, version: int, rows: Sequence[tuple[str, str]]) -> None:
+        """Store ``(article, claims JSON)`` rows read by extractor ``version``."""
+        with self.transaction():
+            self._conn.executemany(
+                "INSERT OR REPLACE INTO claims (article, version, data) VALUES (?, ?, ?)",
+                [(a, version, d) for a, d in rows],
             )
 
     def signatures(self, ids: Sequence[str]) -> dict[str, tuple[bytes, int]]:

