@@ -28,6 +28,7 @@ demo: $(STAMP)
 	@echo "  $(BIN)/newsfold show ID --db $(DEMO_DB)        (an id from the list above)"
 	@echo "  $(BIN)/newsfold compare ID1 ID2 --db $(DEMO_DB) (two ids of one tree above)"
 	@echo "  $(BIN)/newsfold story SID --db $(DEMO_DB)      (a story id from the table above)"
+	@echo "  $(BIN)/newsfold facts SID --db $(DEMO_DB)      (its numbers and quotes compared)"
 	@echo "  $(BIN)/newsfold export --db $(DEMO_DB) --out demo.jsonl"
 
 test: $(STAMP)

@@ -26,6 +26,7 @@ BENCHMARKS: tuple[str, ...] = (
     "reuse_quality",
     "story_quality",
     "story_speed",
+    "facts_quality",
 )
 RESULTS = Path(__file__).with_name("RESULTS.md")
 

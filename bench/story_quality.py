@@ -18,7 +18,8 @@ from __future__ import annotations
 import json
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 import newsfold
 from bench import report
 from newsfold.embed import default_encoder
+from newsfold.store import Store
 from newsfold.stories import StoryClusterer, StoryRecord
 
 METHOD = (
@@ -257,16 +259,25 @@ def semeval_part() -> str:
     )
 
 
-def seeds_part() -> str:
-    if not SEEDS.is_dir():
-        return f"Seeds: skipped, `{SEEDS}` is absent.\n"
-    from newsfold.fold import describe, fold
+@contextmanager
+def folded_seeds() -> Iterator[Store]:
+    """A temporary store holding the seeds, linked (`newsfold links`) and folded."""
+    from newsfold.fold import fold
     from newsfold.links import Linker
 
     with tempfile.TemporaryDirectory() as tmp, newsfold.open(Path(tmp) / "s.db") as store:
         store.ingest([SEEDS])
         Linker(store).run()
         fold(store)
+        yield store
+
+
+def seeds_part() -> str:
+    if not SEEDS.is_dir():
+        return f"Seeds: skipped, `{SEEDS}` is absent.\n"
+    from newsfold.fold import describe
+
+    with folded_seeds() as store:
         stories = describe(store)
     sizes = ", ".join(f"{s.size} articles / {s.sources} sources" for s in stories)
     ok = len(stories) == 1 and stories[0].sources <= 3

@@ -58,6 +58,8 @@ RISE = frozenset("rise increase climb grow peak gain jump surge soar raise lift"
 FALL = frozenset("fall drop decline decrease cut sink shrink lose lower slash reduce".split())
 #: Things counted that say nothing about what is counted ("11 people" may be "11 workers").
 GENERIC = frozenset({"people", "other", "person", "one"})
+#: How much lower the quote similarity may be when both quotations name the same speaker.
+SAME_SPEAKER_SLACK = 0.1
 #: Hours apart from which two reports are "at different times" (an update is possible).
 UPDATE_HOURS = 2.0
 _WORD = re.compile(r"[^\W\d_]{3,}")
@@ -302,9 +304,11 @@ class Reconciler:
                     # content words are in the other ("our staunch commitment to the security of
                     # Israel" in "... our unwavering commitment to Israel's stability").
                     short, long = sorted((content[i], content[j]), key=len)
-                    if len(short) >= 3:
+                    if len(short) >= 4:
                         sim = max(sim, 0.85 * len(short & long) / len(short))
-                if sim >= self.quote_threshold:
+                # The same named speaker on both sides: a looser paraphrase still counts.
+                same = known and a.speaker_key == b.speaker_key
+                if sim >= self.quote_threshold - (SAME_SPEAKER_SLACK if same else 0.0):
                     # Rank by the symmetric overlap: whole quotes pair before partial ones.
                     rank = (
                         2 * len(content[i] & content[j]) / (len(content[i]) + len(content[j]) or 1)
@@ -451,7 +455,10 @@ def _entities(claims: Sequence[ArticleClaims]) -> list[FactGroup]:
             forms = {_bare(m.text) for m in person if _first_name(m) is not None}
             roles = _roles(m.role for m in person)
             status = "alias" if len(forms) > 1 else "consistent"
-            note = f"roles differ: {', '.join(roles)}" if len(roles) > 1 else None
+            notes = [f"written as {', '.join(sorted(forms))}"] if len(forms) > 1 else []
+            if len(roles) > 1:
+                notes.append(f"roles differ: {', '.join(roles)}")
+            note = "; ".join(notes) or None
             full = [m.text for m in person if _first_name(m) is not None] or [person[0].text]
             label = max(full, key=lambda t: (full.count(t), -full.index(t)))
             out.append(FactGroup("entity", status, label, list(best.values()), note))
