@@ -150,3 +150,12 @@ def test_resolve_relative_dates() -> None:
     assert resolve_date("March 3", posted) == date(2026, 3, 3)
     assert resolve_date("March 3, 2025", None) == date(2025, 3, 3)
     assert resolve_date("this week", None) is None
+
+
+def test_two_processes_read_the_same_claims(
+    story: tuple[list[Article], list[ArticleClaims]],
+) -> None:
+    articles, claims = story
+    many = articles * 3  # enough for two workers at batch size 2
+    found = ClaimExtractor(batch_size=2, n_process=2).transform(many)
+    assert [c.to_dict() for c in found] == [c.to_dict() for c in claims * 3]

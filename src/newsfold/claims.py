@@ -63,7 +63,7 @@ PREDICATES = {
     "kill": "kill die dead death toll life claim perish fatality leave",
     "injure": "injure wound hurt injury injured wounded",
     "arrest": "arrest detain hold",
-    "rescue": "rescue save evacuate",
+    "rescue": "rescue save evacuate pull airlift",
     "missing": "miss missing unaccounted",
     "fire": "fire launch shoot",
 }
@@ -88,6 +88,21 @@ _ENTITY_LABELS = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LO
                   "NORP": "group", "FAC": "place"}  # fmt: skip
 _NUMBER_LABELS = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY"})
 _SKIP_LABELS = frozenset({"DATE", "TIME", "ORDINAL"})
+# What follows or precedes a number that is not a count: part of a word or name ("G7", "3D"),
+# a score or record ("62-46", "(10-0)", "3-of-4"), a time ("4:30", "10 a.m."), a date
+# ("12/16/08"), an age, a compound modifier ("a 10-point lead", "6-foot-9", "200-yard game").
+_NOT_A_COUNT_AFTER = re.compile(
+    r"[A-Za-z]|\s?[-–/:]\s?\w|\.\s?\d|\s?(?:a\.\s?m\b|p\.\s?m\b|am\b|pm\b)|,\s\d{3}\b"
+    r"| years? old",
+    re.IGNORECASE,
+)
+_NOT_A_COUNT_BEFORE = re.compile(r"(?:[-–/:]\s?|\d\s?[-–]\s?)$")
+# Verbs that give a level, not an event: what the level is of is in their subject.
+_LEVEL_VERBS = frozenset("rise climb reach stand increase jump grow hit be remain".split())
+_PARTITIVE = re.compile(
+    r"\s+of\s+(?:the|his|her|their|our|its|them|whom|which|those|these|my|your)\b", re.I
+)
+_RANGE = re.compile(r"\s+(?:or|to|and)\s+", re.IGNORECASE)
 # A length of time is a fact ("nine years in prison", "in 11 days"); a date is not a count.
 _DURATION = re.compile(r"\b(?:years?|months?|weeks?|days?|hours?|minutes?)\b", re.IGNORECASE)
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -116,6 +131,7 @@ class NumberClaim(_Claim):
     attribution: str | None = None
     time: str | None = None
     part_of: int | None = None  # index of the total among the article's numbers
+    subject: str | None = None  # alias key of the name the number belongs to ("ely")
 
     def to_dict(self) -> dict[str, Any]:
         out = super(NumberClaim, self).to_dict()
@@ -186,7 +202,9 @@ class ArticleClaims:
             high = float("inf") if q["high"] is None else q["high"]
             quantity = Quantity(q["value"], q["low"], high, q["unit"], q["qualifier"])
             rest = {k: c[k] for k in ("thing", "predicate", "holder", "attribution", "time")}
-            return NumberClaim(**base(c), quantity=quantity, part_of=c["part_of"], **rest)
+            return NumberClaim(
+                **base(c), quantity=quantity, part_of=c["part_of"], subject=c["subject"], **rest
+            )
 
         def when(c: Mapping[str, Any]) -> DateClaim:
             day = date.fromisoformat(c["resolved"]) if c["resolved"] else None
@@ -227,7 +245,7 @@ class ArticleClaims:
 
 
 #: Version of what the extractor reads: stored claims of an older version are read again.
-VERSION = 1
+VERSION = 2
 
 
 @lru_cache(maxsize=1)
@@ -260,10 +278,12 @@ def alias_key(name: str) -> str:
 
 class ClaimExtractor:
     """Read articles into claims (see the module docstring). ``batch_size``: texts per spaCy
-    batch; ``nlp``: a spaCy pipeline (the English model unless given)."""
+    batch; ``n_process``: spaCy worker processes (each loads the model: worth it from a few
+    hundred articles on); ``nlp``: a spaCy pipeline (the English model unless given)."""
 
-    def __init__(self, batch_size: int = 32, nlp: Any = None) -> None:
+    def __init__(self, batch_size: int = 32, n_process: int = 1, nlp: Any = None) -> None:
         self.batch_size = batch_size
+        self.n_process = n_process
         self.nlp = nlp
 
     def transform(self, articles: Sequence[Article]) -> list[ArticleClaims]:
@@ -275,7 +295,7 @@ class ClaimExtractor:
         for article in articles:
             if (article.language or "en") == "en":
                 english.append(article)
-                if len(english) >= self.batch_size:
+                if len(english) >= self.batch_size * max(1, 8 * self.n_process):
                     yield from self._english(english)
                     english = []
             else:
@@ -288,7 +308,8 @@ class ClaimExtractor:
         if not articles:
             return
         nlp = self.nlp or load_english()
-        docs = nlp.pipe((a.text for a in articles), batch_size=self.batch_size)
+        processes = self.n_process if len(articles) >= 4 * self.batch_size else 1
+        docs = nlp.pipe([a.text for a in articles], batch_size=self.batch_size, n_process=processes)
         for article, doc in zip(articles, docs, strict=True):
             yield _read(article, doc)
 
@@ -598,21 +619,44 @@ def _numbers(article_id: str, doc: Any, quoted: Sequence[tuple[int, int]]) -> li
         if e.label_ in _SKIP_LABELS and not _DURATION.search(e.text)
     ]
     out: list[NumberClaim] = []
-    totals: list[int] = []  # per claim: index of the last total in its sentence
+    consumed = 0  # the end of the last range read ("three or four": one claim)
     for m in NUMBER_PHRASE.finditer(text):
         q = quantity_of_match(m)
-        if q is None or _looks_like_year(m.group(0), q):
+        if q is None or _looks_like_year(m.group(0), q) or m.start() < consumed:
             continue
+        if _PARTITIVE.match(text, m.end()):
+            continue  # "eight of the 11 assists", "one of them": a part, counted elsewhere
         num_start = m.start("num")
         if any(s <= num_start < e for s, e in skip) and q.unit is None:
             continue  # a date, a time, an age in years, an ordinal
-        if re.match(r"[A-Za-z]|-years?-old| years? old", text[m.end() : m.end() + 10] or " "):
-            continue  # part of a word or name ("G7", "3D"), or an age
+        if _NOT_A_COUNT_AFTER.match(text, m.end()) or _NOT_A_COUNT_BEFORE.search(
+            text[max(0, m.start() - 3) : m.start()]
+        ):
+            continue  # part of a word, a score, a time, a date, a modifier ("10-point lead")
+        end = m.end()
+        joined = _RANGE.match(text, end)
+        lead = text[max(0, m.start() - 8) : m.start()].casefold()
+        if joined and (
+            ("and" in joined.group(0) and not lead.endswith("between "))
+            or (joined.group(0).strip() == "to" and lead.endswith("from "))
+        ):
+            joined = None  # "12 Somali and 11 Yemeni pirates", "rose from 9 to 14": two numbers
+        second = NUMBER_PHRASE.match(text, joined.end()) if joined else None
+        upper = quantity_of_match(second) if second else None
+        if upper is not None and second is not None and (upper.unit == q.unit or not q.unit):
+            # "three or four robbers", "between $140 million and $150 million", "one to three"
+            low, high = sorted((q.value, upper.value))
+            q = Quantity(q.value, low, high, upper.unit, "between")
+            end = consumed = second.end()
         span = doc.char_span(num_start, m.end("num"), alignment_mode="expand")
         if span is None:
             continue
         tok = span.root
         thing, predicate = _thing_and_predicate(tok)
+        if thing is None and end > m.end():  # the thing follows the range's second number
+            after = doc.char_span(second.start("num"), second.end("num"), alignment_mode="expand")  # type: ignore[union-attr]
+            if after is not None:
+                thing, predicate = _thing_and_predicate(after.root)
         sent = tok.sent
         part_of = None
         before = text[max(sent.start_char, m.start() - 30) : m.start()].casefold()
@@ -625,8 +669,8 @@ def _numbers(article_id: str, doc: Any, quoted: Sequence[tuple[int, int]]) -> li
             NumberClaim(
                 article_id,
                 m.start(),
-                m.end(),
-                m.group(0),
+                end,
+                text[m.start() : end],
                 (sent.start_char, sent.end_char),
                 q,
                 thing,
@@ -635,10 +679,30 @@ def _numbers(article_id: str, doc: Any, quoted: Sequence[tuple[int, int]]) -> li
                 _attribution(sent),
                 _time_of(sent),
                 part_of,
+                _owner(tok),
             )
         )
-        totals.append(part_of if part_of is not None else len(out) - 1)
     return out
+
+
+def _owner(tok: Any) -> str | None:
+    """Whose number it is, when a name says so: the named subject of the verb it hangs from
+    ("Shy Ely scored 23 points" → "ely") or the name that owns it ("Charles' 226 yards")."""
+    node = tok
+    for _ in range(4):
+        for child in node.children:
+            if child.dep_ == "poss" and child.pos_ == "PROPN":
+                return alias_key(child.text)
+        if node.pos_ in ("VERB", "AUX"):
+            for child in node.children:
+                if child.dep_ in ("nsubj", "nsubjpass") and child.pos_ == "PROPN":
+                    name = " ".join(t.text for t in child.subtree if t.pos_ == "PROPN")
+                    return alias_key(name or child.text)
+            return None
+        if node.head is node:
+            return None
+        node = node.head
+    return None
 
 
 def _thing_and_predicate(tok: Any) -> tuple[str | None, str | None]:
@@ -682,6 +746,14 @@ def _thing_and_predicate(tok: Any) -> tuple[str | None, str | None]:
         low = child.lemma_.casefold()
         if child.dep_ in ("amod", "oprd", "acomp", "acl") and low in _PREDICATE_OF:
             predicate = low
+    if predicate in _LEVEL_VERBS:  # "the death toll rose to 19": the subject says what rose
+        verb = next((a for a in [head, *head.ancestors] if a.lemma_ == predicate), None)
+        subjects = [c for c in verb.children if c.dep_ == "nsubj"] if verb is not None else []
+        for sub in subjects:
+            words = [t.lemma_.casefold() for t in sub.subtree]
+            counted = [_PREDICATE_OF[w] for w in words if w in _PREDICATE_OF]
+            if counted:
+                predicate = counted[0]
     if predicate in _PREDICATE_OF:
         predicate = _PREDICATE_OF[predicate]
     return thing, predicate

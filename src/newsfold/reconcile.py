@@ -145,7 +145,12 @@ class Reconciler:
     one quantity; ``weights``: the score's weights for a matching predicate, a matching thing
     counted, the sentences' shared words (Jaccard), the sentences' meaning (cosine of their
     embeddings, from ``encoder``: MiniLM unless given) and the values' closeness;
-    ``quote_threshold``: the word similarity from which two quotations are one statement.
+    ``quote_threshold``: the word similarity from which two quotations are one statement;
+    ``min_meaning``: the sentence cosine below which two numbers are never one quantity;
+    ``conflict_margin``: how much more evidence two values that disagree need before they are
+    grouped (and so flagged as a conflict). At 1.0, on ECB+ 9 of 20 conflict flags read by hand
+    were real against 0 to 3 of 20 at 0.0; the fixture's conflict recall falls from 0.9 to 0.7
+    (see bench/RESULTS.md, facts_quality).
     """
 
     def __init__(
@@ -154,8 +159,12 @@ class Reconciler:
         weights: tuple[float, float, float, float, float] = (1.0, 1.0, 1.5, 1.0, 1.0),
         quote_threshold: float = 0.6,
         encoder: Encoder | None = None,
+        min_meaning: float = 0.0,
+        conflict_margin: float = 1.0,
     ) -> None:
         self.number_threshold = number_threshold
+        self.min_meaning = min_meaning
+        self.conflict_margin = conflict_margin
         self.weights = weights
         self.quote_threshold = quote_threshold
         self.encoder = encoder
@@ -181,6 +190,10 @@ class Reconciler:
     ) -> float | None:
         if a.quantity.unit != b.quantity.unit or (a.part_of is None) != (b.part_of is None):
             return None
+        if a.subject and b.subject and a.subject != b.subject:
+            return None  # one player's points are not another's
+        if cos < self.min_meaning:
+            return None  # sentences about different things
         w_pred, w_thing, w_words, w_meaning, w_value = self.weights
         pred = 0.0
         if a.predicate and b.predicate:
@@ -222,11 +235,18 @@ class Reconciler:
         texts: Mapping[str, str],
         published: Mapping[str, datetime | None],
     ) -> list[FactGroup]:
-        flat: list[NumberClaim] = [n for c in claims for n in c.numbers]
+        # A number says what it counts (a thing, a known predicate such as "killed", or a unit
+        # such as money); a bare number ("had 11") is too vague to compare across reports.
+        flat: list[NumberClaim] = [n for c in claims for n in c.numbers if _comparable(n)]
         if not flat:
             return []
         index = {id(n): k for k, n in enumerate(flat)}
-        local = {(c.article, j): index[id(n)] for c in claims for j, n in enumerate(c.numbers)}
+        local = {
+            (c.article, j): index[id(n)]
+            for c in claims
+            for j, n in enumerate(c.numbers)
+            if id(n) in index
+        }
         sentences = [texts.get(n.article, "")[n.sentence[0] : n.sentence[1]] for n in flat]
         words = [_content(s) for s in sentences]
         cos = self._cosines(sentences)
@@ -243,15 +263,20 @@ class Reconciler:
                     if b.article == a.article or (b.part_of is not None) != subs:
                         continue
                     if subs:
-                        pa = local[(a.article, a.part_of)]  # type: ignore[index]
-                        pb = local[(b.article, b.part_of)]  # type: ignore[index]
-                        if groups.find(pa) != groups.find(pb):
+                        pa = local.get((a.article, a.part_of))  # type: ignore[arg-type]
+                        pb = local.get((b.article, b.part_of))  # type: ignore[arg-type]
+                        if pa is None or pb is None or groups.find(pa) != groups.find(pb):
                             continue
                     score = self._pair_score(a, b, words[i], words[j], float(cos[i, j]))
-                    if score is not None:
-                        scores[(i, j)] = score
-                        if score >= self.number_threshold:
-                            pairs.append((score, i, j))
+                    if score is None:
+                        continue
+                    # Equal values back the claim that two numbers measure one thing; values
+                    # that disagree need more evidence of it before they are called a conflict.
+                    if not compatible(a.quantity, b.quantity):
+                        score -= self.conflict_margin
+                    scores[(i, j)] = score
+                    if score >= self.number_threshold:
+                        pairs.append((score, i, j))
 
             def link(left: list[int], right: list[int]) -> bool:
                 # Average linkage: a chain of pairs never merges numbers that mostly differ.
@@ -337,6 +362,10 @@ class Reconciler:
                 group = [flat[k] for k in ks]
                 out.append(FactGroup("quote", "different", _speaker(group) or key, group))
         return out
+
+
+def _comparable(n: NumberClaim) -> bool:
+    return bool((n.thing and n.thing not in GENERIC) or n.predicate in COUNTED or n.quantity.unit)
 
 
 def _named(key: str | None) -> bool:
