@@ -272,7 +272,7 @@ class Reconciler:
                         continue
                     # Equal values back the claim that two numbers measure one thing; values
                     # that disagree need more evidence of it before they are called a conflict.
-                    if not compatible(a.quantity, b.quantity):
+                    if not compatible(a.quantity, b.quantity) and not _rise(a, b, published):
                         score -= self.conflict_margin
                     scores[(i, j)] = score
                     if score >= self.number_threshold:
@@ -362,6 +362,16 @@ class Reconciler:
                 group = [flat[k] for k in ks]
                 out.append(FactGroup("quote", "different", _speaker(group) or key, group))
         return out
+
+
+def _rise(a: NumberClaim, b: NumberClaim, published: Mapping[str, datetime | None]) -> bool:
+    """``b`` could update ``a`` or the other way round: published hours apart, the later
+    report giving the larger count (a toll that rose)."""
+    ta, tb = published.get(a.article), published.get(b.article)
+    if ta is None or tb is None or abs((tb - ta).total_seconds()) / 3600 < UPDATE_HOURS:
+        return False
+    early, late = (a, b) if ta < tb else (b, a)
+    return early.quantity.value < late.quantity.value
 
 
 def _comparable(n: NumberClaim) -> bool:
