@@ -148,8 +148,8 @@ class Reconciler:
     ``quote_threshold``: the word similarity from which two quotations are one statement;
     ``min_meaning``: the sentence cosine below which two numbers are never one quantity;
     ``conflict_margin``: how much more evidence two values that disagree need before they are
-    grouped (and so flagged as a conflict). At 1.0, on ECB+ 9 of 20 conflict flags read by hand
-    were real against 0 to 3 of 20 at 0.0; the fixture's conflict recall falls from 0.9 to 0.7
+    grouped (and so flagged as a conflict). At 1.0, 6 of 20 ECB+ conflict flags read by hand
+    were real, against 0 to 3 of 20 at 0.0; the fixture's conflict recall falls from 0.9 to 0.7
     (see bench/RESULTS.md, facts_quality).
     """
 
