@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB ?= demo/demo.db
+DEMO_REPORT ?= demo/report
 
 .PHONY: demo test lint bench clean
 
@@ -17,18 +18,20 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 demo: $(STAMP)
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
-	$(BIN)/newsfold ingest demo/corpus --db $(DEMO_DB)
+	rm -rf $(DEMO_REPORT)
+	$(BIN)/newsfold run demo/corpus --db $(DEMO_DB) --out $(DEMO_REPORT)
 	$(BIN)/newsfold stats --db $(DEMO_DB)
-	$(BIN)/newsfold articles --db $(DEMO_DB) --limit 12
 	$(BIN)/newsfold links --db $(DEMO_DB)
 	$(BIN)/newsfold stories --db $(DEMO_DB)
 	@echo
+	@echo "The report: $(DEMO_REPORT)/index.html (open it in a browser; also index.md, report.json)"
 	@echo "Stored in $(DEMO_DB). Next, try:"
 	@echo "  $(BIN)/newsfold search \"Valmora warehouse\" --db $(DEMO_DB)"
 	@echo "  $(BIN)/newsfold show ID --db $(DEMO_DB)        (an id from the list above)"
 	@echo "  $(BIN)/newsfold compare ID1 ID2 --db $(DEMO_DB) (two ids of one tree above)"
 	@echo "  $(BIN)/newsfold story SID --db $(DEMO_DB)      (a story id from the table above)"
 	@echo "  $(BIN)/newsfold facts SID --db $(DEMO_DB)      (its numbers and quotes compared)"
+	@echo "  $(BIN)/newsfold report --db $(DEMO_DB) --out DIR --format md (render again)"
 	@echo "  $(BIN)/newsfold export --db $(DEMO_DB) --out demo.jsonl"
 
 test: $(STAMP)

@@ -1044,6 +1044,114 @@ def claims(
     out.print(table)
 
 
+FormatsOption = Annotated[
+    str,
+    typer.Option("--format", help="Comma-separated report formats: html, md, json."),
+]
+
+
+def _formats(value: str) -> list[str]:
+    from newsfold.report.stories import FORMATS
+
+    chosen = [f.strip() for f in value.split(",") if f.strip()]
+    bad = [f for f in chosen if f not in FORMATS]
+    if bad or not chosen:
+        _fail(
+            f"--format: unknown {', '.join(bad) or '(none)'}; choose from {', '.join(FORMATS)}", 2
+        )
+    return chosen
+
+
+def _write_report(store: Store, out_dir: Path, formats: list[str], ids: list[str] | None,
+                  quiet: bool) -> Path:  # fmt: skip
+    from newsfold.report.stories import build, write
+
+    progress = _progress("report", disabled=quiet)
+    with progress:
+        task = progress.add_task("report", total=None)
+
+        def step(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        data = build(store, ids, on_story=step)
+    return write(data, out_dir, formats)
+
+
+@app.command()
+def report(
+    db: DbOption = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the report into.")] = Path(
+        "newsfold-report"
+    ),
+    formats: FormatsOption = "html,md,json",
+    story_id: Annotated[
+        str | None, typer.Option("--story", help="Only this story (id or unique prefix).")
+    ] = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Write the report of the stored stories (HTML, Markdown, JSON): summary with citations,
+    facts, quotations, reuse tree, sources and timeline per story, and an index."""
+    chosen = _formats(formats)
+    with _open(db) as store:
+        if not store.story_members():
+            _fail("no stories stored yet (run `newsfold stories` or `newsfold run` first)")
+        ids = [_story_id(store, story_id)] if story_id else None
+        entry = _write_report(store, out_dir, chosen, ids, quiet)
+    out.print(f"report: {entry}")
+
+
+@app.command()
+def run(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders or - (stdin) to ingest.")],
+    db: DbOption = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the report into.")] = Path(
+        "newsfold-report"
+    ),
+    formats: FormatsOption = "html,md,json",
+    quiet: QuietOption = False,
+) -> None:
+    """The whole job in one command: ingest, link, fold into stories, compare facts, and write
+    the report; the last line names its entry file."""
+    from newsfold.facts import article_claims
+    from newsfold.fold import fold
+    from newsfold.links import Linker
+
+    chosen = _formats(formats)
+    with _open(db) as store:
+        progress = _progress("ingest", disabled=quiet)
+        with progress:
+            progress.add_task("ingest", total=None)
+            result = store.ingest(paths)
+        for problem in result.problems:
+            err.print(f"[yellow]skipped:[/] {escape(str(problem))}")
+        if not result.ok and not len(store):
+            _fail("nothing could be read")
+        progress = _progress("links", disabled=quiet, extra="{task.fields[stage]}")
+        with progress:
+            task = progress.add_task("links", total=None, stage="")
+
+            def on_progress(stage: str, done: int, total: int) -> None:
+                progress.update(task, stage=stage, completed=done, total=total)
+
+            Linker(store).run(on_progress)
+        folded = fold(store)
+        ids = store.ids()
+        progress = _progress("claims", disabled=quiet)
+        with progress:
+            task = progress.add_task("claims", total=len(ids))
+            for start in range(0, len(ids), 64):
+                article_claims(store, ids[start : start + 64])
+                progress.update(task, completed=min(len(ids), start + 64))
+        entry = _write_report(store, out_dir, chosen, None, quiet)
+    if not quiet:
+        err.print(
+            f"{result.added} new article(s), {len(ids)} stored; {folded.new_stories} new story(ies)"
+        )
+    out.print(f"report: {entry}")
+    if not result.ok:
+        raise typer.Exit(1)
+
+
 def _print_tree(tree: dict[str, Any], titles: dict[str, str | None]) -> None:
     from rich.tree import Tree
 

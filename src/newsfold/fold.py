@@ -55,6 +55,19 @@ class Member:
     relation: str | None
     probability: float
 
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.article,
+            "title": self.title,
+            "source": self.source,
+            "published": self.published.isoformat() if self.published else None,
+            "language": self.language,
+            "role": self.role,
+            "copy_of": self.copy_of,
+            "relation": self.relation,
+            "probability": round(self.probability, 4),
+        }
+
 
 @dataclass(slots=True)
 class Story:
@@ -83,20 +96,7 @@ class Story:
             "languages": self.languages,
             "articles": self.size,
             "independent_sources": self.sources,
-            "members": [
-                {
-                    "id": m.article,
-                    "title": m.title,
-                    "source": m.source,
-                    "published": m.published.isoformat() if m.published else None,
-                    "language": m.language,
-                    "role": m.role,
-                    "copy_of": m.copy_of,
-                    "relation": m.relation,
-                    "probability": round(m.probability, 4),
-                }
-                for m in self.members
-            ],
+            "members": [m.to_dict() for m in self.members],
         }
 
 

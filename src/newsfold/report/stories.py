@@ -1,0 +1,351 @@
+"""The story report: each story told once, as JSON, Markdown and static HTML.
+
+:func:`build` gathers, for the stored stories, what the reader needs: headline, attributed
+summary (:mod:`newsfold.summary`), "N articles from M outlets, K independent sources", facts with
+conflicts (:mod:`newsfold.facts`), the quotations compared, the reuse tree, the sources table and
+the timeline (articles by publication time, and the dated events their texts mention). The
+result is one JSON-ready dict (schema :data:`SCHEMA`, documented in ``docs/report-schema.md``).
+:func:`write` renders it: ``report.json``; ``index.md`` and ``stories/ID.md``; ``index.html``
+and ``stories/ID.html`` (one folder, no script, no network, every article text escaped).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from newsfold.facts import story_facts
+from newsfold.fold import describe
+from newsfold.links import reuse_trees
+from newsfold.relations import DERIVED
+from newsfold.store import Store
+from newsfold.summary import Summarizer
+
+__all__ = ["FORMATS", "SCHEMA", "build", "write"]
+
+#: The report's JSON schema name and version.
+SCHEMA = "newsfold.report/1"
+FORMATS = ("html", "md", "json")
+
+
+def build(
+    store: Store,
+    story_ids: Sequence[str] | None = None,
+    summarizer: Summarizer | None = None,
+    on_story: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    """The report of the stored stories (all, or those named), largest first."""
+    summarizer = summarizer or Summarizer()
+    stories = describe(store, story_ids)
+    out = []
+    for k, story in enumerate(stories):
+        out.append(_story(store, story, summarizer))
+        if on_story is not None:
+            on_story(k + 1, len(stories))
+    return {
+        "schema": SCHEMA,
+        "generated": datetime.now(UTC).isoformat(timespec="seconds"),
+        "stories": out,
+    }
+
+
+def _story(store: Store, story: Any, summarizer: Summarizer) -> dict[str, Any]:
+    ids = [m.article for m in story.members]
+    articles = {i: store.get(i) for i in ids}
+    facts = story_facts(store, story.id)
+    relations = [
+        r
+        for a in ids
+        for r in store.relations(a)
+        if r["relation"] in DERIVED and r["a"] == a and r["b"] in articles
+    ]
+    trees = reuse_trees(relations)
+    root_of = {e["copy"]: t["root"] for t in trees for e in t["edges"]}
+    # A copy's source is the root of its tree: all copies of one wire story are one source.
+    ordered = sorted(
+        (a for a in articles.values() if a is not None),
+        key=lambda a: (a.published is None, a.published or datetime.min.replace(tzinfo=UTC)),
+    )
+    conflicts = [g for g in facts.groups if g.status == "conflict"]
+    summary = summarizer.summarize(ordered, root_of, conflicts)
+    outlets = {m.source for m in story.members if m.source}
+    timeline: list[dict[str, Any]] = [
+        {"when": m.published.isoformat(), "kind": "published", "article": m.article,
+         "text": m.title or ""}
+        for m in story.members
+        if m.published
+    ]  # fmt: skip
+    seen_days = set()
+    from newsfold.facts import article_claims
+
+    for claims in article_claims(store, ids):
+        for d in claims.dates:
+            if d.resolved is None or (d.resolved, d.text.casefold()) in seen_days:
+                continue
+            seen_days.add((d.resolved, d.text.casefold()))
+            text = articles[claims.article].text[d.sentence[0] : d.sentence[1]]  # type: ignore[union-attr]
+            timeline.append(
+                {"when": d.resolved.isoformat(), "kind": "mentioned", "article": claims.article,
+                 "text": " ".join(text.split())}
+            )  # fmt: skip
+    timeline.sort(key=lambda e: (e["when"], e["kind"] != "published", e["article"]))
+    groups = [g.to_dict(facts.texts) for g in facts.groups]
+    return {
+        "id": story.id,
+        "headline": story.label,
+        "entities": story.entities,
+        "first": story.first.isoformat() if story.first else None,
+        "last": story.last.isoformat() if story.last else None,
+        "languages": story.languages,
+        "counts": {
+            "articles": story.size,
+            "outlets": len(outlets),
+            "independent_sources": story.sources,
+        },
+        "summary": [s.to_dict() for s in summary],
+        "facts": [g for g in groups if g["kind"] != "quote"],
+        "quotes": [g for g in groups if g["kind"] == "quote"],
+        "reuse": trees,
+        "sources": [m.to_dict() for m in story.members],
+        "timeline": timeline,
+        "texts": {i: a.text for i, a in articles.items() if a is not None},
+    }
+
+
+def write(report: dict[str, Any], out: Path, formats: Iterable[str] = FORMATS) -> Path:
+    """Render ``report`` into the folder ``out``; returns the entry file (``index.html`` when
+    HTML is written, else ``index.md``, else ``report.json``)."""
+    formats = set(formats)
+    unknown = formats - set(FORMATS)
+    if unknown:
+        raise ValueError(f"unknown report format(s): {', '.join(sorted(unknown))}")
+    (out / "stories").mkdir(parents=True, exist_ok=True)
+    entry = out / "report.json"
+    if "json" in formats:
+        public = {**report, "stories": [_public(s) for s in report["stories"]]}
+        entry.write_text(json.dumps(public, ensure_ascii=False, indent=1), encoding="utf-8")
+    if "md" in formats:
+        (out / "index.md").write_text(_md_index(report), encoding="utf-8")
+        for story in report["stories"]:
+            (out / "stories" / f"{story['id']}.md").write_text(_md_story(story), encoding="utf-8")
+        entry = out / "index.md"
+    if "html" in formats:
+        (out / "index.html").write_text(_html_index(report), encoding="utf-8")
+        for story in report["stories"]:
+            page = out / "stories" / f"{story['id']}.html"
+            page.write_text(_html_story(story), encoding="utf-8")
+        entry = out / "index.html"
+    return entry
+
+
+def _public(story: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in story.items() if k != "texts"}
+
+
+# -- Markdown
+
+
+def _md(text: str | None) -> str:
+    """Text safe inside a Markdown table cell or line."""
+    return (text or "").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
+
+
+def _counts(story: dict[str, Any]) -> str:
+    c = story["counts"]
+    return (
+        f"{c['articles']} articles from {c['outlets']} outlets, "
+        f"{c['independent_sources']} independent sources"
+    )
+
+
+def _span(story: dict[str, Any]) -> str:
+    first, last = (story["first"] or "")[:10], (story["last"] or "")[:10]
+    return first if first == last else f"{first} to {last}"
+
+
+def _md_index(report: dict[str, Any]) -> str:
+    lines = [
+        "# Stories\n",
+        f"Generated {report['generated']} by newsfold ({report['schema']}).\n",
+        "| story | articles | sources | dates | languages |",
+        "|---|---:|---:|---|---|",
+    ]
+    for s in report["stories"]:
+        lines.append(
+            f"| [{_md(s['headline'])}](stories/{s['id']}.md) | {s['counts']['articles']} | "
+            f"{s['counts']['independent_sources']} | {_span(s)} | {', '.join(s['languages'])} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _md_story(s: dict[str, Any]) -> str:
+    short = _names(s)
+    lines = [f"# {_md(s['headline'])}\n", f"{_counts(s)}; {_span(s)}.\n", "## Summary\n"]
+    for sent in s["summary"]:
+        cites = ", ".join(short[c["article"]] for c in sent["citations"])
+        flag = " *(one source only)*" if sent["single_source"] else ""
+        note = f" **Note:** {_md(sent['note'])}." if sent["note"] else ""
+        lines.append(f"- {_md(sent['text'])} [{_md(cites)}]{flag}{note}")
+    lines += ["", "## Facts\n", "| fact | status | per source |", "|---|---|---|"]
+    for g in s["facts"] + s["quotes"]:
+        if g["kind"] == "entity" and g["status"] == "consistent":
+            continue
+        per = "<br>".join(
+            f"{_md(short.get(c['article']))}: {_md(_value(g, c))}" for c in g["claims"]
+        )
+        status = f"**{g['status']}**" if g["status"] in ("conflict", "altered") else g["status"]
+        note = f"<br>{_md(g['note'])}" if g["note"] else ""
+        lines.append(f"| {g['kind']}: {_md(g['label'])}{note} | {status} | {per} |")
+    lines += ["", "## Reuse\n"]
+    for tree in s["reuse"]:
+        lines.append(f"- {_md(short.get(tree['root']))} (likely original)")
+        for e in tree["edges"]:
+            lines.append(
+                f"  - {_md(short.get(e['copy']))}: {e['relation']} of "
+                f"{_md(short.get(e['source']))}, similarity {e['similarity']:.2f}"
+            )
+    if not s["reuse"]:
+        lines.append("No article copies another.")
+    lines += ["", "## Sources\n", "| outlet | published | language | role | title |",
+              "|---|---|---|---|---|"]  # fmt: skip
+    for m in s["sources"]:
+        role = f"{m['relation']} of {short.get(m['copy_of'])}" if m["copy_of"] else m["role"]
+        lines.append(
+            f"| {_md(m['source'])} | {(m['published'] or '')[:16]} | {m['language'] or ''} | "
+            f"{_md(role)} | {_md(m['title'])} |"
+        )
+    lines += ["", "## Timeline\n"]
+    for e in s["timeline"]:
+        what = "published" if e["kind"] == "published" else "mentioned"
+        lines.append(
+            f"- {e['when'][:16]} ({what}, {_md(short.get(e['article']))}): {_md(e['text'])}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _names(story: dict[str, Any]) -> dict[str, str]:
+    """How the report names each article: its outlet, with its id when outlets repeat."""
+    outlets = [m["source"] for m in story["sources"]]
+    return {
+        m["id"]: (
+            m["source"]
+            if m["source"] and outlets.count(m["source"]) == 1
+            else f"{m['source'] or 'article'} {m['id'][:6]}"
+        )
+        for m in story["sources"]
+    }
+
+
+def _value(group: dict[str, Any], claim: dict[str, Any]) -> str:
+    if group["kind"] == "number":
+        return str(claim["quantity"]["display"])
+    return f"“{claim['text']}”" if group["kind"] == "quote" else str(claim["text"])
+
+
+# -- HTML
+
+_CSS = """
+body{font:16px/1.5 system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:1rem;color:#222}
+h1{font-size:1.5rem;line-height:1.25}h2{font-size:1.15rem;margin-top:2rem}
+a{color:#0645ad}.meta{color:#555}.cite{font-size:.8rem;color:#555}
+.single{font-size:.75rem;background:#eee;border-radius:3px;padding:0 .3rem}
+.note{display:block;font-size:.85rem;color:#8a4b00}
+table{border-collapse:collapse;width:100%;font-size:.9rem}
+td,th{border-bottom:1px solid #ddd;padding:.35rem;text-align:left;vertical-align:top}
+.conflict,.altered{color:#b00020;font-weight:600}.agree,.exact{color:#1b6e20}
+.scroll{overflow-x:auto}del{color:#b00020}ins{color:#1b6e20}
+@media (max-width:600px){body{font-size:15px;padding:.6rem}td,th{padding:.25rem}}
+"""
+
+
+def _e(text: Any) -> str:
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def _page(title: str, body: str, css_prefix: str = "") -> str:
+    return (
+        "<!doctype html><html lang=en><head><meta charset=utf-8>"
+        '<meta name=viewport content="width=device-width,initial-scale=1">'
+        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>{body}</body></html>\n"
+    )
+
+
+def _html_index(report: dict[str, Any]) -> str:
+    rows = "".join(
+        f'<tr><td><a href="stories/{_e(s["id"])}.html">{_e(s["headline"])}</a></td>'
+        f"<td>{s['counts']['articles']}</td><td>{s['counts']['independent_sources']}</td>"
+        f"<td>{_e(_span(s))}</td><td>{_e(', '.join(s['languages']))}</td></tr>"
+        for s in report["stories"]
+    )
+    body = (
+        f"<h1>Stories</h1><p class=meta>{len(report['stories'])} stories; generated "
+        f"{_e(report['generated'])} by newsfold.</p><div class=scroll><table><tr><th>story</th>"
+        f"<th>articles</th><th>sources</th><th>dates</th><th>languages</th></tr>{rows}"
+        "</table></div>"
+    )
+    return _page("newsfold stories", body)
+
+
+def _html_story(s: dict[str, Any]) -> str:
+    short = _names(s)
+    parts = [
+        '<p><a href="../index.html">All stories</a></p>',
+        f"<h1>{_e(s['headline'])}</h1><p class=meta>{_e(_counts(s))}; {_e(_span(s))}</p>",
+        "<h2>Summary</h2><ul>",
+    ]
+    for sent in s["summary"]:
+        cites = ", ".join(f'<a href="#a-{_e(c["article"])}">{_e(short[c["article"]])}</a>'
+                          for c in sent["citations"])  # fmt: skip
+        single = " <span class=single>one source</span>" if sent["single_source"] else ""
+        note = f"<span class=note>{_e(sent['note'])}</span>" if sent["note"] else ""
+        parts.append(f"<li>{_e(sent['text'])} <span class=cite>[{cites}]</span>{single}{note}</li>")
+    parts.append("</ul><h2>Facts</h2><div class=scroll><table><tr><th>fact</th><th>status</th>"
+                 "<th>per source</th></tr>")  # fmt: skip
+    for g in s["facts"] + s["quotes"]:
+        if g["kind"] == "entity" and g["status"] == "consistent":
+            continue
+        cells = []
+        for c in g["claims"]:
+            line = f"<b>{_e(short.get(c['article']))}</b>: {_e(_value(g, c))}"
+            if c.get("sentence_text") and g["kind"] != "entity":
+                line += f"<br><small>{_e(' '.join(c['sentence_text'].split()))}</small>"
+            for d in c.get("diff", []):
+                line += f"<br><del>{_e(d['from'])}</del> <ins>{_e(d['to'])}</ins>"
+            cells.append(line)
+        note = f"<span class=note>{_e(g['note'])}</span>" if g["note"] else ""
+        parts.append(
+            f"<tr><td>{_e(g['kind'])}: {_e(g['label'])}{note}</td>"
+            f"<td class={_e(g['status'])}>{_e(g['status'])}</td><td>{'<br>'.join(cells)}</td></tr>"
+        )
+    parts.append("</table></div><h2>Reuse</h2><ul>")
+    for tree in s["reuse"]:
+        parts.append(f"<li>{_e(short.get(tree['root']))} (likely original)<ul>")
+        for e in tree["edges"]:
+            parts.append(
+                f"<li>{_e(short.get(e['copy']))}: {_e(e['relation'])} of "
+                f"{_e(short.get(e['source']))}, similarity {e['similarity']:.2f}</li>"
+            )
+        parts.append("</ul></li>")
+    if not s["reuse"]:
+        parts.append("<li>No article copies another.</li>")
+    parts.append("</ul><h2>Sources</h2><div class=scroll><table><tr><th>outlet</th>"
+                 "<th>published</th><th>language</th><th>role</th><th>title</th></tr>")  # fmt: skip
+    for m in s["sources"]:
+        role = f"{m['relation']} of {short.get(m['copy_of'])}" if m["copy_of"] else m["role"]
+        parts.append(
+            f'<tr id="a-{_e(m["id"])}"><td>{_e(m["source"])}</td>'
+            f"<td>{_e((m['published'] or '')[:16])}</td><td>{_e(m['language'])}</td>"
+            f"<td>{_e(role)}</td><td>{_e(m['title'])}</td></tr>"
+        )
+    parts.append("</table></div><h2>Timeline</h2><ul>")
+    for e in s["timeline"]:
+        parts.append(
+            f"<li><b>{_e(e['when'][:16])}</b> ({_e(e['kind'])}, {_e(short.get(e['article']))}): "
+            f"{_e(e['text'])}</li>"
+        )
+    parts.append("</ul>")
+    return _page(s["headline"], "".join(parts))

@@ -1,0 +1,207 @@
+"""Attributed multi-document summary of one story: what most independent sources report.
+
+:class:`Summarizer` aligns every sentence of a story's articles with every other (the reuse
+stage's :class:`~newsfold.align.SentenceAligner`: shared wording or the same meaning), and counts
+for each sentence the articles that carry it and the independent sources among them (a wire
+story and its copies are one source: ``source_of`` maps each article to its source). It then
+picks sentences greedily, most independent sources first, never two that align with each other,
+and cites for each every article holding an aligned sentence, with that sentence's span. A
+sentence that only one source reports is marked. Where a sentence carries a number that the
+sources dispute (a ``conflict`` group of :mod:`newsfold.reconcile`), the sentence says so and
+states the range instead of silently picking one value. Deterministic: ties break on article
+order and sentence position.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from newsfold.align import SentenceAligner
+from newsfold.article import Article
+from newsfold.embed import Encoder, default_encoder
+from newsfold.reconcile import FactGroup
+
+__all__ = ["Citation", "Summarizer", "SummarySentence"]
+
+#: Sentences shorter than this many words (datelines, captions) are not summary material.
+MIN_WORDS = 6
+#: Sentences longer than this are run-ons or lists.
+MAX_WORDS = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """An article supporting a summary sentence, and the span of its supporting sentence."""
+
+    article: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class SummarySentence:
+    """One sentence of the summary: its words (from ``article``), who reports it, and notes."""
+
+    text: str
+    article: str
+    start: int
+    end: int
+    citations: list[Citation] = field(default_factory=list)
+    sources: int = 1
+    note: str | None = None
+
+    @property
+    def single_source(self) -> bool:
+        return self.sources <= 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "article": self.article,
+            "start": self.start,
+            "end": self.end,
+            "sources": self.sources,
+            "single_source": self.single_source,
+            "note": self.note,
+            "citations": [
+                {"article": c.article, "start": c.start, "end": c.end} for c in self.citations
+            ],
+        }
+
+
+class Summarizer:
+    """Summarise a story (see the module docstring). ``sentences``: at most this many;
+    ``words``: at most this many words in all (None: no limit); ``encoder``: the sentence
+    encoder (MiniLM unless given); ``aligner``: which sentence pairs count as support."""
+
+    def __init__(
+        self,
+        sentences: int = 5,
+        words: int | None = None,
+        encoder: Encoder | None = None,
+        aligner: SentenceAligner | None = None,
+    ) -> None:
+        self.sentences = sentences
+        self.words = words
+        self.encoder = encoder
+        self.aligner = aligner
+
+    def summarize(
+        self,
+        articles: Sequence[Article],
+        source_of: Mapping[str, str] | None = None,
+        conflicts: Sequence[FactGroup] = (),
+    ) -> list[SummarySentence]:
+        """The summary of the story told by ``articles`` (in the order given: earlier articles
+        win ties). ``source_of``: each article's independent source (itself when absent);
+        ``conflicts``: the story's disputed numbers."""
+        source_of = source_of or {}
+        language = _main_language(articles)
+        units = [
+            (a, s)
+            for a in articles
+            if (a.language or language) == language
+            for s in a.sentences
+            if MIN_WORDS <= len(s.text.split()) <= MAX_WORDS
+        ]
+        if not units:
+            return []
+        texts = [s.text for _, s in units]
+        vectors = (self.encoder or default_encoder()).encode(texts)
+        aligner = self.aligner or SentenceAligner()
+        score, lex, cos = aligner.score_matrix(texts, texts, vectors, vectors)
+        match = aligner.match_matrix(lex, cos)
+        index = {a.id: k for k, a in enumerate(articles)}
+        owner = np.array([index[a.id] for a, _ in units])
+        same_article = owner[:, None] == owner[None, :]
+        match &= ~same_article
+        support: list[dict[str, int]] = []  # per sentence: article -> its best supporting unit
+        for i in range(len(units)):
+            best: dict[str, int] = {units[i][0].id: i}
+            for j in np.flatnonzero(match[i]):
+                aid = units[j][0].id
+                if aid not in best or score[i, j] > score[i, best[aid]]:
+                    best[aid] = int(j)
+            support.append(best)
+        sources = [len({source_of.get(a, a) for a in best}) for best in support]
+        centrality = (cos if cos is not None else lex).mean(axis=1)
+        order = sorted(
+            range(len(units)),
+            key=lambda i: (
+                -sources[i],
+                -len(support[i]),
+                units[i][1].index,
+                -float(centrality[i]),
+                index[units[i][0].id],
+            ),
+        )
+        chosen: list[int] = []
+        total_words = 0
+        for i in order:
+            if len(chosen) >= self.sentences:
+                break
+            if any(match[i, j] or _close(cos, i, j) for j in chosen):
+                continue  # says what a chosen sentence says
+            n_words = len(texts[i].split())
+            if self.words is not None and chosen and total_words + n_words > self.words:
+                continue
+            chosen.append(i)
+            total_words += n_words
+        # Read in story order: lead sentences first, then by article order.
+        chosen.sort(key=lambda i: (units[i][1].index, index[units[i][0].id]))
+        out = []
+        for i in chosen:
+            article, sentence = units[i]
+            citations = [
+                Citation(aid, units[j][1].start, units[j][1].end)
+                for aid, j in sorted(support[i].items(), key=lambda x: index[x[0]])
+            ]
+            out.append(
+                SummarySentence(
+                    sentence.text,
+                    article.id,
+                    sentence.start,
+                    sentence.end,
+                    citations,
+                    sources[i],
+                    _disputed(citations, conflicts),
+                )
+            )
+        return out
+
+
+def _close(cos: Any, i: int, j: int, limit: float = 0.8) -> bool:
+    return cos is not None and float(cos[i, j]) >= limit
+
+
+def _main_language(articles: Sequence[Article]) -> str:
+    counts: dict[str, int] = {}
+    for a in articles:
+        counts[a.language or "en"] = counts.get(a.language or "en", 0) + 1
+    return max(sorted(counts), key=lambda lang: counts[lang]) if counts else "en"
+
+
+def _disputed(citations: Sequence[Citation], conflicts: Sequence[FactGroup]) -> str | None:
+    """A note when a cited sentence holds a number the sources dispute: the range they give."""
+    notes = []
+    for group in conflicts:
+        if group.kind != "number":
+            continue
+        inside = any(
+            c.article == cite.article and cite.start <= c.start < cite.end
+            for c in group.claims
+            for cite in citations
+        )
+        if not inside:
+            continue
+        values = sorted({c.quantity.value for c in group.claims})
+        shown = {c.quantity.value: c.quantity.display() for c in group.claims}
+        notes.append(
+            f"sources differ on {group.label}: {shown[values[0]]} to {shown[values[-1]]} "
+            "(see the facts table)"
+        )
+    return "; ".join(notes) or None
