@@ -27,6 +27,7 @@ BENCHMARKS: tuple[str, ...] = (
     "story_quality",
     "story_speed",
     "facts_quality",
+    "report_quality",
 )
 RESULTS = Path(__file__).with_name("RESULTS.md")
 

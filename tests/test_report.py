@@ -78,3 +78,38 @@ def test_run_writes_all_formats_escaped(tmp_path: Path) -> None:
     assert bad.exit_code == 2
     empty = runner.invoke(app, ["report", "--db", str(tmp_path / "empty.db")])
     assert empty.exit_code == 1
+
+
+def test_report_renders_stored_stories_without_analysis(tmp_path: Path) -> None:
+    from newsfold.fold import fold
+    from newsfold.report.stories import build
+    from newsfold.store import Store
+
+    class Refuses(Summarizer):
+        def summarize(self, *args: object, **kwargs: object) -> list:  # type: ignore[override]
+            raise AssertionError("analysed again")
+
+    with Store(tmp_path / "s.db") as store:
+        for raw in STORY:
+            store.add(build_article({**raw, "language": "en"}))
+        fold(store)
+        first = build(store)
+        again = build(store, summarizer=Refuses())  # unchanged stories: read back
+        assert again["stories"] == first["stories"]
+        store.add(
+            build_article(
+                {
+                    "id": "late",
+                    "text": STORY[0]["text"] + " More later.",
+                    "language": "en",
+                    "published": "2026-04-03T08:00:00Z",
+                }
+            )
+        )
+        fold(store)
+        try:
+            build(store, summarizer=Refuses())
+        except AssertionError:  # the story gained an article: analysed anew
+            pass
+        else:
+            raise AssertionError("a changed story was not analysed again")

@@ -1063,7 +1063,7 @@ def _formats(value: str) -> list[str]:
 
 
 def _write_report(store: Store, out_dir: Path, formats: list[str], ids: list[str] | None,
-                  quiet: bool) -> Path:  # fmt: skip
+                  quiet: bool, refresh: bool = False) -> Path:  # fmt: skip
     from newsfold.report.stories import build, write
 
     progress = _progress("report", disabled=quiet)
@@ -1073,7 +1073,7 @@ def _write_report(store: Store, out_dir: Path, formats: list[str], ids: list[str
         def step(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        data = build(store, ids, on_story=step)
+        data = build(store, ids, on_story=step, refresh=refresh)
     return write(data, out_dir, formats)
 
 
@@ -1087,16 +1087,20 @@ def report(
     story_id: Annotated[
         str | None, typer.Option("--story", help="Only this story (id or unique prefix).")
     ] = None,
+    refresh: Annotated[
+        bool, typer.Option("--refresh", help="Analyse every story again, stored or not.")
+    ] = False,
     quiet: QuietOption = False,
 ) -> None:
     """Write the report of the stored stories (HTML, Markdown, JSON): summary with citations,
-    facts, quotations, reuse tree, sources and timeline per story, and an index."""
+    facts, quotations, reuse tree, sources and timeline per story, and an index. Stories
+    reported before and unchanged since are rendered from the store."""
     chosen = _formats(formats)
     with _open(db) as store:
         if not store.story_members():
             _fail("no stories stored yet (run `newsfold stories` or `newsfold run` first)")
         ids = [_story_id(store, story_id)] if story_id else None
-        entry = _write_report(store, out_dir, chosen, ids, quiet)
+        entry = _write_report(store, out_dir, chosen, ids, quiet, refresh)
     out.print(f"report: {entry}")
 
 

@@ -149,8 +149,20 @@ CREATE TABLE claims (
 );
 """
 
+# Version 7: story reports. Each story's report (summary, facts, reuse, sources, timeline; see
+# ``newsfold.report.stories``) as JSON, keyed by its members: a story that gained articles is
+# reported again, one that did not is rendered from here without analysis.
+_V7 = """
+CREATE TABLE story_reports (
+    story   TEXT PRIMARY KEY,
+    members TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    data    TEXT NOT NULL
+);
+"""
+
 #: Schema migrations in order: migration ``i`` brings a store from version ``i`` to ``i + 1``.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
 
 
 def migrate(conn: sqlite3.Connection, migrations: Sequence[str] = MIGRATIONS) -> int:
@@ -448,6 +460,23 @@ class Store:
             self._conn.executemany(
                 "INSERT OR REPLACE INTO claims (article, version, data) VALUES (?, ?, ?)",
                 [(a, version, d) for a, d in rows],
+            )
+
+    def story_report(self, story: str, members: str, version: int) -> str | None:
+        """The stored report (JSON) of ``story`` when made from the same ``members`` key by
+        report ``version``, else None."""
+        row = self._conn.execute(
+            "SELECT data FROM story_reports WHERE story = ? AND members = ? AND version = ?",
+            (story, members, version),
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def put_story_report(self, story: str, members: str, version: int, data: str) -> None:
+        with self.transaction():
+            self._conn.execute(
+                "INSERT OR REPLACE INTO story_reports (story, members, version, data) "
+                "VALUES (?, ?, ?, ?)",
+                (story, members, version, data),
             )
 
     def signatures(self, ids: Sequence[str]) -> dict[str, tuple[bytes, int]]:

@@ -117,8 +117,8 @@ class Summarizer:
         match = aligner.match_matrix(lex, cos)
         index = {a.id: k for k, a in enumerate(articles)}
         owner = np.array([index[a.id] for a, _ in units])
-        same_article = owner[:, None] == owner[None, :]
-        match &= ~same_article
+        aligned = match.copy()  # any two sentences saying the same thing (for redundancy)
+        match &= owner[:, None] != owner[None, :]  # support comes from other articles
         support: list[dict[str, int]] = []  # per sentence: article -> its best supporting unit
         for i in range(len(units)):
             best: dict[str, int] = {units[i][0].id: i}
@@ -144,7 +144,7 @@ class Summarizer:
         for i in order:
             if len(chosen) >= self.sentences:
                 break
-            if any(match[i, j] or _close(cos, i, j) for j in chosen):
+            if any(aligned[i, j] or _close(cos, i, j) for j in chosen):
                 continue  # says what a chosen sentence says
             n_words = len(texts[i].split())
             if self.words is not None and chosen and total_words + n_words > self.words:

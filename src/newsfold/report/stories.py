@@ -11,6 +11,7 @@ and ``stories/ID.html`` (one folder, no script, no network, every article text e
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 from collections.abc import Callable, Iterable, Sequence
@@ -29,6 +30,8 @@ __all__ = ["FORMATS", "SCHEMA", "build", "write"]
 
 #: The report's JSON schema name and version.
 SCHEMA = "newsfold.report/1"
+#: Version of what a stored story report holds: older ones are built again.
+VERSION = 1
 FORMATS = ("html", "md", "json")
 
 
@@ -37,13 +40,23 @@ def build(
     story_ids: Sequence[str] | None = None,
     summarizer: Summarizer | None = None,
     on_story: Callable[[int, int], None] | None = None,
+    refresh: bool = False,
 ) -> dict[str, Any]:
-    """The report of the stored stories (all, or those named), largest first."""
+    """The report of the stored stories (all, or those named), largest first. A story whose
+    members have not changed since its report was stored is read back, not analysed again
+    (``refresh`` analyses every story anew)."""
     summarizer = summarizer or Summarizer()
     stories = describe(store, story_ids)
     out = []
     for k, story in enumerate(stories):
-        out.append(_story(store, story, summarizer))
+        key = hashlib.sha1("\n".join(sorted(m.article for m in story.members)).encode()).hexdigest()
+        stored = None if refresh else store.story_report(story.id, key, VERSION)
+        if stored is not None:
+            out.append(json.loads(stored))
+        else:
+            built = _story(store, story, summarizer)
+            store.put_story_report(story.id, key, VERSION, json.dumps(built, ensure_ascii=False))
+            out.append(built)
         if on_story is not None:
             on_story(k + 1, len(stories))
     return {
