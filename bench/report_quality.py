@@ -216,7 +216,8 @@ def run(quick: bool) -> str:
         + f"\n- Attribution precision (cited span aligns with the summary sentence): "
         f"{right:,} of {cited:,} = **{precision:.3f}** (target ≥ 0.95: "
         f"**{'met' if precision >= 0.95 else 'not met'}**). Twenty drawn at random are in "
-        f"`bench/{CITATIONS.name}`.\n- " + HAND_READ
-        f"- Beats LexRank on all three (fewer redundant pairs, more coverage, fewer "
+        f"`bench/{CITATIONS.name}`.\n- "
+        + HAND_READ
+        + f"- Beats LexRank on all three (fewer redundant pairs, more coverage, fewer "
         f"single-source sentences): **{'yes' if beats else 'no'}**.\n" + seeds_part
     )
