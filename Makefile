@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_DB ?= demo/demo.db
 DEMO_REPORT ?= demo/report
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,8 +41,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 
-bench: $(STAMP)
+bench: $(STAMP) chromium
 	$(BIN)/python -m bench
+
+# Debian's Chromium for the report screenshots (and browser tests); skipped where apt is not usable.
+chromium:
+	@test -x /usr/bin/chromium || (command -v apt-get >/dev/null && \
+		apt-get install -y --no-install-recommends chromium >/dev/null) || \
+		echo "chromium not installed: the screenshot section will say it was skipped"
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

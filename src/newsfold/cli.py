@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -1121,6 +1122,15 @@ def run(
     from newsfold.links import Linker
 
     chosen = _formats(formats)
+    stages: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        stages[stage] = now - clock
+        clock = now
+
     with _open(db) as store:
         progress = _progress("ingest", disabled=quiet)
         with progress:
@@ -1130,6 +1140,7 @@ def run(
             err.print(f"[yellow]skipped:[/] {escape(str(problem))}")
         if not result.ok and not len(store):
             _fail("nothing could be read")
+        lap("ingest")
         progress = _progress("links", disabled=quiet, extra="{task.fields[stage]}")
         with progress:
             task = progress.add_task("links", total=None, stage="")
@@ -1138,7 +1149,9 @@ def run(
                 progress.update(task, stage=stage, completed=done, total=total)
 
             Linker(store).run(on_progress)
+        lap("links")
         folded = fold(store)
+        lap("fold")
         ids = store.ids()
         progress = _progress("claims", disabled=quiet)
         with progress:
@@ -1146,10 +1159,14 @@ def run(
             for start in range(0, len(ids), 64):
                 article_claims(store, ids[start : start + 64])
                 progress.update(task, completed=min(len(ids), start + 64))
+        lap("claims")
         entry = _write_report(store, out_dir, chosen, None, quiet)
+        lap("report")
     if not quiet:
+        times = ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in stages.items())
         err.print(
-            f"{result.added} new article(s), {len(ids)} stored; {folded.new_stories} new story(ies)"
+            f"{result.added} new article(s), {len(ids)} stored; {folded.new_stories} new "
+            f"story(ies); {times}"
         )
     out.print(f"report: {entry}")
     if not result.ok:
