@@ -14,6 +14,7 @@ order and sentence position.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -106,7 +107,7 @@ class Summarizer:
             for a in articles
             if (a.language or language) == language
             for s in a.sentences
-            if MIN_WORDS <= len(s.text.split()) <= MAX_WORDS
+            if MIN_WORDS <= len(s.text.split()) <= MAX_WORDS and _whole(s.text)
         ]
         if not units:
             return []
@@ -156,15 +157,16 @@ class Summarizer:
         out = []
         for i in chosen:
             article, sentence = units[i]
+            skip = _dateline(sentence.text)  # "VALMORA, March 3 (Meridian) — " is no news
             citations = [
                 Citation(aid, units[j][1].start, units[j][1].end)
                 for aid, j in sorted(support[i].items(), key=lambda x: index[x[0]])
             ]
             out.append(
                 SummarySentence(
-                    sentence.text,
+                    sentence.text[skip:],
                     article.id,
-                    sentence.start,
+                    sentence.start + skip,
                     sentence.end,
                     citations,
                     sources[i],
@@ -172,6 +174,20 @@ class Summarizer:
                 )
             )
         return out
+
+
+# A wire dateline opening a sentence: "VALMORA, March 3 (Meridian) — ", "WASHINGTON (AP) - ".
+_DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,40}(?:,[^—–-]{0,40})?(?:\([^)]{1,40}\))?\s*[—–-]+\s*")
+
+
+def _dateline(text: str) -> int:
+    m = _DATELINE.match(text)
+    return m.end() if m and m.end() < len(text) // 2 else 0
+
+
+def _whole(text: str) -> bool:
+    """A sentence with its quotation marks paired: not the tail of a quote cut by the splitter."""
+    return text.count("“") == text.count("”") and text.count('"') % 2 == 0
 
 
 def _close(cos: Any, i: int, j: int, limit: float = 0.8) -> bool:
