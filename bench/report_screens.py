@@ -3,7 +3,7 @@
 Builds the demo corpus's report (``newsfold run demo/corpus``) in a temporary folder, opens its
 index and its largest story page in headless Chromium (Debian's ``chromium``, driven by
 Playwright; opened from disk, no server, no network) at 1280 and 390 pixels wide, and saves
-full-page PNGs to ``bench/screens/``. The section lists them with the page sizes.
+full-page JPEGs to ``bench/screens/``. The section lists them with the page sizes.
 """
 
 from __future__ import annotations
@@ -57,8 +57,8 @@ def run(quick: bool) -> str:
                 page = browser.new_page(viewport={"width": width, "height": 900})
                 for name, path in pages.items():
                     page.goto(path.as_uri())
-                    shot = SCREENS / f"{name}-{device}.png"
-                    page.screenshot(path=str(shot), full_page=True)
+                    shot = SCREENS / f"{name}-{device}.jpg"
+                    page.screenshot(path=str(shot), full_page=True, type="jpeg", quality=60)
                     height = page.evaluate("document.body.scrollHeight")
                     wide = page.evaluate("document.documentElement.scrollWidth")
                     rows.append(

@@ -23,6 +23,7 @@ import numpy as np
 
 from newsfold.align import SentenceAligner
 from newsfold.article import Article
+from newsfold.dates import parse_date_line
 from newsfold.embed import Encoder, default_encoder
 from newsfold.reconcile import FactGroup
 
@@ -180,13 +181,19 @@ class Summarizer:
 _DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,40}(?:,[^—–-]{0,40})?(?:\([^)]{1,40}\))?\s*[—–-]+\s*")
 
 
+_STAMP = re.compile(r"^\W*(?:first )?(?:published|updated|posted|last modified)\b", re.I)
+
+
 def _dateline(text: str) -> int:
     m = _DATELINE.match(text)
     return m.end() if m and m.end() < len(text) // 2 else 0
 
 
 def _whole(text: str) -> bool:
-    """A sentence with its quotation marks paired: not the tail of a quote cut by the splitter."""
+    """A sentence of news: its quotation marks paired (not the tail of a quote cut by the
+    splitter), and not a page's date line ("Published time: March 12, 2013 02:03")."""
+    if _STAMP.match(text) or parse_date_line(text) is not None:
+        return False
     return text.count("“") == text.count("”") and text.count('"') % 2 == 0
 
 
