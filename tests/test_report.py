@@ -56,6 +56,8 @@ def test_run_writes_all_formats_escaped(tmp_path: Path) -> None:
     assert result.stdout.strip().endswith(str(out / "index.html"))
     data = json.loads((out / "report.json").read_text())
     assert data["schema"] == "newsfold.report/1" and data["stories"]
+    order = [(-s["counts"]["articles"], s["last"] or "") for s in data["stories"]]
+    assert [o[0] for o in order] == sorted(o[0] for o in order)  # largest first
     story = max(data["stories"], key=lambda s: s["counts"]["articles"])
     assert story["summary"] and story["sources"] and story["timeline"]
     assert {"headline", "facts", "quotes", "reuse", "counts"} <= set(story)

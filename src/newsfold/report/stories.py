@@ -42,9 +42,9 @@ def build(
     on_story: Callable[[int, int], None] | None = None,
     refresh: bool = False,
 ) -> dict[str, Any]:
-    """The report of the stored stories (all, or those named), largest first. A story whose
-    members have not changed since its report was stored is read back, not analysed again
-    (``refresh`` analyses every story anew)."""
+    """The report of the stored stories (all, or those named), largest and most recent first.
+    A story whose members have not changed since its report was stored is read back, not
+    analysed again (``refresh`` analyses every story anew)."""
     summarizer = summarizer or Summarizer()
     stories = describe(store, story_ids)
     out = []
@@ -59,6 +59,9 @@ def build(
             out.append(built)
         if on_story is not None:
             on_story(k + 1, len(stories))
+    # Largest first; among stories of one size, the most recent first.
+    out.sort(key=lambda s: s["last"] or s["first"] or "", reverse=True)
+    out.sort(key=lambda s: -s["counts"]["articles"])
     return {
         "schema": SCHEMA,
         "generated": datetime.now(UTC).isoformat(timespec="seconds"),
