@@ -359,10 +359,9 @@ def _looks_like_year(text: str, q: Quantity) -> bool:
 def _read(article: Article, doc: Any) -> ArticleClaims:
     out = ArticleClaims(article.id, article.language or "en", article.published)
     quotes = find_quotes(article.text)
-    inside = [(q.start, q.end) for q in quotes]
     out.entities = _people_first(_entities(article.id, doc))
     out.quotes = _quotes(article.id, doc, quotes, out.entities)
-    out.numbers = _numbers(article.id, doc, inside)
+    out.numbers = _numbers(article.id, doc)
     out.dates = _dates(article.id, doc, article.published)
     return out
 
@@ -449,10 +448,14 @@ def _last_person_before(
     return found
 
 
-def _speaker_of_sentence(
-    sent: Any, quote: tuple[int, int] | None, entities: Sequence[EntityClaim]
+def _resolved(
+    speaker: tuple[str, str] | None, entities: Sequence[EntityClaim], offset: int
 ) -> tuple[str, str] | None:
-    return _speaker_in([sent], quote, entities)
+    """A pronoun speaker ("he said") as the last person named before ``offset``."""
+    if speaker is None or not speaker[1].startswith("pronoun:"):
+        return speaker
+    who = _last_person_before(entities, offset)
+    return (who.text, who.key) if who is not None else speaker
 
 
 def _speaker_in(
@@ -539,10 +542,8 @@ def _quotes(
         if speaker is None:
             prev = doc[sents[0].start - 1].sent if sents[0].start > 0 else None
             if prev is not None:
-                speaker = _speaker_of_sentence(prev, None, entities) or _subject(prev, entities)
-        if speaker is not None and speaker[1].startswith("pronoun:"):
-            who = _last_person_before(entities, q.start)
-            speaker = (who.text, who.key) if who is not None else speaker
+                speaker = _speaker_in([prev], None, entities) or _subject(prev, entities)
+        speaker = _resolved(speaker, entities, q.start)
         out.append(
             QuoteClaim(
                 article_id,
@@ -593,9 +594,7 @@ def _reported(
             for sub in tok.children:
                 if sub.dep_ in ("nsubj", "nsubjpass"):
                     speaker = _name_of(sub, entities)
-            if speaker is not None and speaker[1].startswith("pronoun:"):
-                who = _last_person_before(entities, tok.idx)
-                speaker = (who.text, who.key) if who is not None else speaker
+            speaker = _resolved(speaker, entities, tok.idx)
             out.append(
                 QuoteClaim(
                     article_id,
@@ -611,7 +610,7 @@ def _reported(
     return out
 
 
-def _numbers(article_id: str, doc: Any, quoted: Sequence[tuple[int, int]]) -> list[NumberClaim]:
+def _numbers(article_id: str, doc: Any) -> list[NumberClaim]:
     text = doc.text
     skip = [
         (e.start_char, e.end_char)

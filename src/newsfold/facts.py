@@ -53,7 +53,11 @@ class StoryFacts:
     groups: list[FactGroup]
     texts: dict[str, str]
     sources: dict[str, str | None]
-    skipped: dict[str, list[str]]
+    claims: list[ArticleClaims]
+
+    @property
+    def skipped(self) -> dict[str, list[str]]:
+        return {c.article: c.skipped for c in self.claims}
 
     @property
     def flags(self) -> list[FactGroup]:
@@ -104,5 +108,5 @@ def story_facts(
         groups,
         texts,
         {i: a.source if a else None for i, a in articles.items()},
-        {c.article: c.skipped for c in claims},
+        claims,
     )

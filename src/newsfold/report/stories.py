@@ -96,9 +96,7 @@ def _story(store: Store, story: Any, summarizer: Summarizer) -> dict[str, Any]:
         if m.published
     ]  # fmt: skip
     seen_days = set()
-    from newsfold.facts import article_claims
-
-    for claims in article_claims(store, ids):
+    for claims in facts.claims:
         for d in claims.dates:
             if d.resolved is None or (d.resolved, d.text.casefold()) in seen_days:
                 continue
