@@ -67,6 +67,9 @@ def test_run_writes_all_formats_escaped(tmp_path: Path) -> None:
         text = page.read_text()
         assert "<script" not in text and "onerror=" not in text.replace("onerror=alert", "")
         assert "javascript:" not in text.replace("javascript:alert", "") or "&lt;a" in text
+    page = (out / "stories" / f"{story['id']}.html").read_text()
+    for section in ("summary", "facts", "reuse", "sources", "timeline"):  # contents line
+        assert f'href="#{section}"' in page and f"id={section}>" in page
     hostile = [p.read_text() for p in pages if "Lorne" in p.read_text()]
     assert hostile and any("&lt;script&gt;" in h or "&lt;img" in h for h in hostile)
     assert (out / "index.md").is_file()
@@ -115,3 +118,19 @@ def test_report_renders_stored_stories_without_analysis(tmp_path: Path) -> None:
             pass
         else:
             raise AssertionError("a changed story was not analysed again")
+
+
+def test_analyse_continues_from_the_store(tmp_path: Path) -> None:
+    from newsfold.pipeline import STAGES, analyse
+    from newsfold.store import Store
+
+    seen: list[str] = []
+    with Store(tmp_path / "p.db") as store:
+        for raw in STORY:
+            store.add(build_article({**raw, "language": "en"}))
+        first = analyse(store, lambda stage, _step, _done, _total: seen.append(stage))
+        assert list(first.seconds) == list(STAGES) and first.new_articles == len(STORY)
+        assert set(seen) == set(STAGES)
+        again = analyse(store)  # nothing new: no article placed, the same report
+        assert again.new_articles == 0 and again.new_stories == 0
+        assert again.report["stories"] == first.report["stories"]

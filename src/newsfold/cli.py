@@ -1117,21 +1117,12 @@ def run(
 ) -> None:
     """The whole job in one command: ingest, link, fold into stories, compare facts, and write
     the report; the last line names its entry file."""
-    from newsfold.facts import article_claims
-    from newsfold.fold import fold
-    from newsfold.links import Linker
+    from newsfold.pipeline import STAGES, analyse
+    from newsfold.report.stories import write
 
     chosen = _formats(formats)
-    stages: dict[str, float] = {}
-    clock = time.perf_counter()
-
-    def lap(stage: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        stages[stage] = now - clock
-        clock = now
-
     with _open(db) as store:
+        clock = time.perf_counter()
         progress = _progress("ingest", disabled=quiet)
         with progress:
             progress.add_task("ingest", total=None)
@@ -1140,32 +1131,24 @@ def run(
             err.print(f"[yellow]skipped:[/] {escape(str(problem))}")
         if not result.ok and not len(store):
             _fail("nothing could be read")
-        lap("ingest")
-        progress = _progress("links", disabled=quiet, extra="{task.fields[stage]}")
+        seconds = {"ingest": time.perf_counter() - clock}
+        progress = _progress("{task.description}", disabled=quiet, extra="{task.fields[step]}")
         with progress:
-            task = progress.add_task("links", total=None, stage="")
+            tasks = {s: progress.add_task(s, total=None, step="", visible=False) for s in STAGES}
 
-            def on_progress(stage: str, done: int, total: int) -> None:
-                progress.update(task, stage=stage, completed=done, total=total)
+            def on_progress(stage: str, step: str, done: int, total: int) -> None:
+                progress.update(tasks[stage], step=step, completed=done, total=total, visible=True)
 
-            Linker(store).run(on_progress)
-        lap("links")
-        folded = fold(store)
-        lap("fold")
-        ids = store.ids()
-        progress = _progress("claims", disabled=quiet)
-        with progress:
-            task = progress.add_task("claims", total=len(ids))
-            for start in range(0, len(ids), 64):
-                article_claims(store, ids[start : start + 64])
-                progress.update(task, completed=min(len(ids), start + 64))
-        lap("claims")
-        entry = _write_report(store, out_dir, chosen, None, quiet)
-        lap("report")
+            analysis = analyse(store, on_progress)
+        clock = time.perf_counter()
+        entry = write(analysis.report, out_dir, chosen)
+        seconds.update(analysis.seconds)
+        seconds["report"] += time.perf_counter() - clock
+        stored = len(store)
     if not quiet:
-        times = ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in stages.items())
+        times = ", ".join(f"{stage} {s:.1f} s" for stage, s in seconds.items())
         err.print(
-            f"{result.added} new article(s), {len(ids)} stored; {folded.new_stories} new "
+            f"{result.added} new article(s), {stored} stored; {analysis.new_stories} new "
             f"story(ies); {times}"
         )
     out.print(f"report: {entry}")

@@ -271,7 +271,8 @@ a{color:#0645ad}.meta{color:#555}.cite{font-size:.8rem;color:#555}
 table{border-collapse:collapse;width:100%;font-size:.9rem}
 td,th{border-bottom:1px solid #ddd;padding:.35rem;text-align:left;vertical-align:top}
 .conflict,.altered{color:#b00020;font-weight:600}.agree,.exact{color:#1b6e20}
-.scroll{overflow-x:auto}del{color:#b00020}ins{color:#1b6e20}
+.scroll{overflow-x:auto}.toc{display:flex;flex-wrap:wrap;gap:.4rem 1rem;font-size:.9rem}
+.toc a{padding:.2rem 0}del{color:#b00020}ins{color:#1b6e20}
 @media (max-width:600px){body{font-size:15px;padding:.6rem}td,th{padding:.25rem}}
 """
 
@@ -304,12 +305,19 @@ def _html_index(report: dict[str, Any]) -> str:
     return _page("newsfold stories", body)
 
 
+#: The story page's sections, linked from the contents line under its headline.
+_SECTIONS = ("summary", "facts", "reuse", "sources", "timeline")
+
+
 def _html_story(s: dict[str, Any]) -> str:
     short = _names(s)
     parts = [
         '<p><a href="../index.html">All stories</a></p>',
         f"<h1>{_e(s['headline'])}</h1><p class=meta>{_e(_counts(s))}; {_e(_span(s))}</p>",
-        "<h2>Summary</h2><ul>",
+        "<nav class=toc>"
+        + " ".join(f'<a href="#{k}">{k.title()}</a>' for k in _SECTIONS)
+        + "</nav>",
+        "<h2 id=summary>Summary</h2><ul>",
     ]
     for sent in s["summary"]:
         cites = ", ".join(f'<a href="#a-{_e(c["article"])}">{_e(short[c["article"]])}</a>'
@@ -317,8 +325,8 @@ def _html_story(s: dict[str, Any]) -> str:
         single = " <span class=single>one source</span>" if sent["single_source"] else ""
         note = f"<span class=note>{_e(sent['note'])}</span>" if sent["note"] else ""
         parts.append(f"<li>{_e(sent['text'])} <span class=cite>[{cites}]</span>{single}{note}</li>")
-    parts.append("</ul><h2>Facts</h2><div class=scroll><table><tr><th>fact</th><th>status</th>"
-                 "<th>per source</th></tr>")  # fmt: skip
+    parts.append("</ul><h2 id=facts>Facts</h2><div class=scroll><table><tr><th>fact</th>"
+                 "<th>status</th><th>per source</th></tr>")  # fmt: skip
     for g in s["facts"] + s["quotes"]:
         if g["kind"] == "entity" and g["status"] == "consistent":
             continue
@@ -335,7 +343,7 @@ def _html_story(s: dict[str, Any]) -> str:
             f"<tr><td>{_e(g['kind'])}: {_e(g['label'])}{note}</td>"
             f"<td class={_e(g['status'])}>{_e(g['status'])}</td><td>{'<br>'.join(cells)}</td></tr>"
         )
-    parts.append("</table></div><h2>Reuse</h2><ul>")
+    parts.append("</table></div><h2 id=reuse>Reuse</h2><ul>")
     for tree in s["reuse"]:
         parts.append(f"<li>{_e(short.get(tree['root']))} (likely original)<ul>")
         for e in tree["edges"]:
@@ -346,7 +354,7 @@ def _html_story(s: dict[str, Any]) -> str:
         parts.append("</ul></li>")
     if not s["reuse"]:
         parts.append("<li>No article copies another.</li>")
-    parts.append("</ul><h2>Sources</h2><div class=scroll><table><tr><th>outlet</th>"
+    parts.append("</ul><h2 id=sources>Sources</h2><div class=scroll><table><tr><th>outlet</th>"
                  "<th>published</th><th>language</th><th>role</th><th>title</th></tr>")  # fmt: skip
     for m in s["sources"]:
         role = f"{m['relation']} of {short.get(m['copy_of'])}" if m["copy_of"] else m["role"]
@@ -355,7 +363,7 @@ def _html_story(s: dict[str, Any]) -> str:
             f"<td>{_e((m['published'] or '')[:16])}</td><td>{_e(m['language'])}</td>"
             f"<td>{_e(role)}</td><td>{_e(m['title'])}</td></tr>"
         )
-    parts.append("</table></div><h2>Timeline</h2><ul>")
+    parts.append("</table></div><h2 id=timeline>Timeline</h2><ul>")
     for e in s["timeline"]:
         parts.append(
             f"<li><b>{_e(e['when'][:16])}</b> ({_e(e['kind'])}, {_e(short.get(e['article']))}): "
