@@ -1156,6 +1156,47 @@ def run(
         raise typer.Exit(1)
 
 
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on (loopback unless a token is set).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8765,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token",
+            envvar="NEWSFOLD_TOKEN",
+            help="Secret every request must carry; required for a non-loopback --host.",
+        ),
+    ] = None,
+) -> None:
+    """Open the store as a local web app: stories with search and filters, story pages with
+    their evidence, articles, comparisons and uploads, and a JSON API (/api/docs)."""
+    import uvicorn
+
+    from newsfold.web.app import create_app
+    from newsfold.web.security import is_loopback
+
+    loopback = is_loopback(host)
+    if not loopback and not token:
+        _fail(f"--host {host} is reachable from other machines: give --token (or NEWSFOLD_TOKEN)",
+              2)  # fmt: skip
+    path = db if db is not None else default_db_path()
+    try:
+        application = create_app(path, token=token, loopback_only=loopback)
+    except StoreError as exc:
+        _fail(str(exc))
+    shown = f"[{host}]" if ":" in host else host
+    address = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else shown}:{port}/"
+    err.print(f"newsfold: serving {escape(str(path))} at {address} (Ctrl-C to stop)")
+    if token:
+        err.print("open it once with ?token=YOUR_TOKEN (kept in a cookie), or send "
+                  "Authorization: Bearer YOUR_TOKEN")  # fmt: skip
+    uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
 def _print_tree(tree: dict[str, Any], titles: dict[str, str | None]) -> None:
     from rich.tree import Tree
 

@@ -27,7 +27,15 @@ if TYPE_CHECKING:
     from newsfold.ingest import IngestReport
     from newsfold.readers import ReadOptions
 
-__all__ = ["DEFAULT_DB", "MIGRATIONS", "SearchHit", "Store", "StoreError", "default_db_path"]
+__all__ = [
+    "DEFAULT_DB",
+    "MIGRATIONS",
+    "SearchHit",
+    "Store",
+    "StoreError",
+    "default_db_path",
+    "quote_terms",
+]
 
 DEFAULT_DB = "newsfold.db"
 AddStatus = Literal["added", "present", "conflict"]
@@ -375,8 +383,15 @@ class Store:
         try:
             rows = self._conn.execute(sql, (query, limit)).fetchall()
         except sqlite3.OperationalError:
-            rows = self._conn.execute(sql, (_quote_terms(query), limit)).fetchall()
+            rows = self._conn.execute(sql, (quote_terms(query), limit)).fetchall()
         return [SearchHit(_article_of(row[:-2]), row[-2], float(row[-1])) for row in rows]
+
+    def select(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """The rows of one read-only query (``SELECT`` or ``WITH``): for views of the store,
+        such as the web app's story listing, that no method here provides."""
+        if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
+            raise ValueError("Store.select runs SELECT queries only")
+        return self._conn.execute(sql, tuple(params)).fetchall()
 
     def stats(self) -> dict[str, Any]:
         """Counts: articles, by source and by language, and the span of publication dates."""
@@ -654,7 +669,8 @@ def _filters(
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
-def _quote_terms(query: str) -> str:
+def quote_terms(query: str) -> str:
+    """``query`` as plain FTS5 terms, each quoted: any user input becomes a valid query."""
     terms = re.findall(r"\w[\w'’-]*", query)
     return " ".join('"' + t.replace('"', "") + '"' for t in terms) or '""'
 

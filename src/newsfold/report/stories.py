@@ -26,7 +26,7 @@ from newsfold.relations import DERIVED
 from newsfold.store import Store
 from newsfold.summary import Summarizer
 
-__all__ = ["FORMATS", "SCHEMA", "build", "write"]
+__all__ = ["FORMATS", "SCHEMA", "article_names", "build", "write"]
 
 #: The report's JSON schema name and version.
 SCHEMA = "newsfold.report/1"
@@ -197,7 +197,7 @@ def _md_index(report: dict[str, Any]) -> str:
 
 
 def _md_story(s: dict[str, Any]) -> str:
-    short = _names(s)
+    short = article_names(s)
     lines = [f"# {_md(s['headline'])}\n", f"{_counts(s)}; {_span(s)}.\n", "## Summary\n"]
     for sent in s["summary"]:
         cites = ", ".join(short[c["article"]] for c in sent["citations"])
@@ -241,7 +241,7 @@ def _md_story(s: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _names(story: dict[str, Any]) -> dict[str, str]:
+def article_names(story: dict[str, Any]) -> dict[str, str]:
     """How the report names each article: its outlet, with its id when outlets repeat."""
     outlets = [m["source"] for m in story["sources"]]
     return {
@@ -310,7 +310,7 @@ _SECTIONS = ("summary", "facts", "reuse", "sources", "timeline")
 
 
 def _html_story(s: dict[str, Any]) -> str:
-    short = _names(s)
+    short = article_names(s)
     parts = [
         '<p><a href="../index.html">All stories</a></p>',
         f"<h1>{_e(s['headline'])}</h1><p class=meta>{_e(_counts(s))}; {_e(_span(s))}</p>",
