@@ -34,7 +34,7 @@ demo: $(STAMP)
 	@echo "  $(BIN)/newsfold report --db $(DEMO_DB) --out DIR --format md (render again)"
 	@echo "  $(BIN)/newsfold export --db $(DEMO_DB) --out demo.jsonl"
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -44,11 +44,11 @@ lint: $(STAMP)
 bench: $(STAMP) chromium
 	$(BIN)/python -m bench
 
-# Debian's Chromium for the report screenshots (and browser tests); skipped where apt is not usable.
+# Debian's Chromium for the browser tests and the report screenshots; skipped where apt is not usable.
 chromium:
 	@test -x /usr/bin/chromium || (command -v apt-get >/dev/null && \
 		apt-get install -y --no-install-recommends chromium >/dev/null) || \
-		echo "chromium not installed: the screenshot section will say it was skipped"
+		echo "chromium not installed: browser tests and screenshots are skipped"
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info
