@@ -26,6 +26,7 @@ demo: $(STAMP)
 	@echo
 	@echo "The report: $(DEMO_REPORT)/index.html (open it in a browser; also index.md, report.json)"
 	@echo "Stored in $(DEMO_DB). Next, try:"
+	@echo "  $(BIN)/newsfold serve --db $(DEMO_DB)      (the web app: open http://127.0.0.1:8765/)"
 	@echo "  $(BIN)/newsfold search \"Valmora warehouse\" --db $(DEMO_DB)"
 	@echo "  $(BIN)/newsfold show ID --db $(DEMO_DB)        (an id from the list above)"
 	@echo "  $(BIN)/newsfold compare ID1 ID2 --db $(DEMO_DB) (two ids of one tree above)"
