@@ -157,7 +157,10 @@ def test_article_page_marks_claims_quotes_and_reused_sentences(client: TestClien
 def test_compare_aligns_sentences_with_word_diffs(client: TestClient) -> None:
     data = client.get("/api/compare", params={"a": "a1", "b": "a2"}).json()
     assert data["pairs"] and data["articles"]["a"]["id"] == "a1"
-    assert any(p.get("diff") for p in data["pairs"])
+    edited = next(p for p in data["pairs"] if p["kind"] == "edited")
+    assert edited["diff"]  # the changes, and every word for side-by-side display:
+    left = " ".join(w["a"] for w in edited["words"] if w["a"])
+    assert left == " ".join(edited["a"]["text"].split())
     page = client.get("/compare", params={"a": "a1", "b": "a2"}).text
     assert "<del>" in page and "<ins>" in page
     assert client.get("/compare").status_code == 200  # the empty form

@@ -171,9 +171,14 @@ def _md(text: str | None) -> str:
 def _counts(story: dict[str, Any]) -> str:
     c = story["counts"]
     return (
-        f"{c['articles']} articles from {c['outlets']} outlets, "
-        f"{c['independent_sources']} independent sources"
+        f"{_n(c['articles'], 'article')} from {_n(c['outlets'], 'outlet')}, "
+        f"{_n(c['independent_sources'], 'independent source')}"
     )
+
+
+def _n(count: int, noun: str) -> str:
+    """``1 article``, ``3 articles``."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _span(story: dict[str, Any]) -> str:
@@ -248,7 +253,7 @@ def article_names(story: dict[str, Any]) -> dict[str, str]:
         m["id"]: (
             m["source"]
             if m["source"] and outlets.count(m["source"]) == 1
-            else f"{m['source'] or 'article'} {m['id'][:6]}"
+            else f"{m['source'] or 'article'} {m['id'][-6:]}"
         )
         for m in story["sources"]
     }

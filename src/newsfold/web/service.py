@@ -341,8 +341,9 @@ class Service:
         return article_claims(self.store, [article.id])[0].to_dict()
 
     def compare(self, a: str, b: str) -> dict[str, Any]:
-        """Articles ``a`` and ``b`` compared: relation, direction, aligned sentences with word
-        diffs (the stored evidence when the pair is linked, else compared now)."""
+        """Articles ``a`` and ``b`` compared now: relation, direction, aligned sentences; an
+        edited pair carries ``diff`` (the changes) and ``words`` (every word, with its op)."""
+        from newsfold.align import word_ops
         from newsfold.relations import compare
 
         first, second = self.store.get(a), self.store.get(b)
@@ -351,6 +352,10 @@ class Service:
                 raise NotFound(f"no article {ref!r}")
         assert first is not None and second is not None
         data = compare(first, second).to_dict(first, second)
+        for pair in data["pairs"]:  # every word, changed or not, for side-by-side display
+            if pair["kind"] == "edited":
+                ops = word_ops(pair["a"]["text"], pair["b"]["text"])
+                pair["words"] = [{"op": op, "a": old, "b": new} for op, old, new in ops]
         data["articles"] = {
             key: {"id": x.id, "title": x.title, "source": x.source, "language": x.language,
                   "published": x.published.isoformat() if x.published else None}
