@@ -270,6 +270,10 @@ def test_a_failing_upload_stores_nothing_and_says_why(db: Path) -> None:
         big = ("big.txt", b"word " * 1_000)
         too_big = c.post("/api/ingest", files=[("files", big)], headers=_csrf(c))
         assert too_big.status_code == 400 and "big.txt" in too_big.json()["detail"]
+        huge = c.post(
+            "/api/ingest", content=b"x" * 200_000, headers={**_csrf(c), "Content-Type": "x/y"}
+        )
+        assert huge.status_code == 413  # refused before anything is read
         empty = c.post("/api/ingest", files=[("files", ("e.txt", b""))], headers=_csrf(c))
         assert empty.status_code == 400
         form = c.post(

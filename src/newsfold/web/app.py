@@ -24,6 +24,7 @@ from fastapi import FastAPI, File, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUpload
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -76,8 +77,9 @@ def create_app(
     """The application serving the store at ``db`` (see the module docstring)."""
     service = Service(db)
     jobs = JobRunner(db)
-    guard = Guard(token=token, loopback_only=loopback_only)
     limits = limits or Limits()
+    # Room for the multipart framing around the files themselves.
+    guard = Guard(token=token, loopback_only=loopback_only, max_body=limits.total_bytes + 65_536)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -220,7 +222,8 @@ def create_app(
             if total > limits.total_bytes:
                 raise UploadError(f"upload larger than {_mb(limits.total_bytes)} in all")
             uploads.append(Upload(name, data))
-        report, added = store_uploads(service.store, uploads)
+        # Reading and storing is blocking work: off the event loop, on a worker thread.
+        report, added = await run_in_threadpool(lambda: store_uploads(service.store, uploads))
         job = jobs.submit([u.name for u in uploads], report.added, added)
         return {**job.to_dict(), "ingest": report.to_dict()}
 

@@ -6,6 +6,8 @@
 * **Token**: when the app has a token (required for a non-loopback address), every request must
   carry it: ``Authorization: Bearer TOKEN``, or the ``newsfold_token`` cookie, which opening any
   page with ``?token=TOKEN`` once sets (HttpOnly, SameSite=Strict).
+* **Size**: a POST must state its ``Content-Length``, at most ``max_body`` bytes (checked
+  before anything is read).
 * **Cross-site posts**: every POST must carry the server's CSRF token (form field ``csrf_token``
   or header ``X-CSRF-Token``; pages embed it, ``GET /api/csrf`` returns it to same-origin
   scripts), and when the browser names an ``Origin`` it must be this server's.
@@ -61,6 +63,8 @@ class Guard:
 
     token: str | None = None
     loopback_only: bool = True
+    #: The largest request body accepted (bytes); a POST must state its length.
+    max_body: int = 64 * 1_048_576
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(24))
 
     def _token_ok(self, request: Request) -> bool:
@@ -96,6 +100,12 @@ class Guard:
         if not self._token_ok(request):
             return _refuse(request, 401, "a valid token is required (?token=… or Authorization)")
         if request.method not in ("GET", "HEAD", "OPTIONS"):
+            length = request.headers.get("content-length", "")
+            if not length.isdigit():
+                return _refuse(request, 411, "a POST must state its Content-Length")
+            if int(length) > self.max_body:
+                limit = self.max_body / 1_048_576
+                return _refuse(request, 413, f"request larger than {limit:g} MB (the limit)")
             if not self._origin_ok(request):
                 return _refuse(request, 403, "cross-site request refused (Origin)")
             if request.url.path.startswith("/api/") and not self.csrf_ok(request):
