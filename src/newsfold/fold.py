@@ -179,8 +179,9 @@ def _linked(store: Store, article_id: str, index: dict[str, int]) -> int | None:
 def describe(store: Store, story_ids: Sequence[str] | None = None) -> list[Story]:
     """The stored stories (all, or those named), largest first."""
     groups: dict[str, list[tuple[str, float]]] = {}
+    wanted = None if story_ids is None else set(story_ids)
     for article_id, story, prob in store.story_members():
-        if story_ids is None or story in story_ids:
+        if wanted is None or story in wanted:
             groups.setdefault(story, []).append((article_id, prob))
     stories = [_story(store, sid, members) for sid, members in groups.items()]
     stories.sort(key=lambda s: (-s.size, s.first.timestamp() if s.first else float("inf"), s.id))

@@ -45,20 +45,30 @@ def build(
     """The report of the stored stories (all, or those named), largest and most recent first.
     A story whose members have not changed since its report was stored is read back, not
     analysed again (``refresh`` analyses every story anew)."""
-    summarizer = summarizer or Summarizer()
-    stories = describe(store, story_ids)
+    wanted = None if story_ids is None else set(story_ids)
+    members: dict[str, list[str]] = {}
+    for article_id, story_id, _ in store.story_members():
+        if wanted is None or story_id in wanted:
+            members.setdefault(story_id, []).append(article_id)
+    notify = on_story or (lambda _done, _total: None)
     out = []
-    for k, story in enumerate(stories):
-        key = hashlib.sha1("\n".join(sorted(m.article for m in story.members)).encode()).hexdigest()
-        stored = None if refresh else store.story_report(story.id, key, VERSION)
-        if stored is not None:
+    keys: dict[str, str] = {}
+    for story_id, ids in members.items():
+        keys[story_id] = hashlib.sha1("\n".join(sorted(ids)).encode()).hexdigest()
+        stored = None if refresh else store.story_report(story_id, keys[story_id], VERSION)
+        if stored is not None:  # unchanged since reported: no story view, no analysis
             out.append(json.loads(stored))
-        else:
+            notify(len(out), len(members))
+    done = {r["id"] for r in out}
+    todo = [s for s in members if s not in done]
+    if todo:
+        summarizer = summarizer or Summarizer()
+        for story in describe(store, todo):
             built = _story(store, story, summarizer)
-            store.put_story_report(story.id, key, VERSION, json.dumps(built, ensure_ascii=False))
+            data = json.dumps(built, ensure_ascii=False)
+            store.put_story_report(story.id, keys[story.id], VERSION, data)
             out.append(built)
-        if on_story is not None:
-            on_story(k + 1, len(stories))
+            notify(len(out), len(members))
     # Largest first; among stories of one size, the most recent first.
     out.sort(key=lambda s: s["last"] or s["first"] or "", reverse=True)
     out.sort(key=lambda s: -s["counts"]["articles"])
