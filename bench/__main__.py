@@ -28,6 +28,7 @@ BENCHMARKS: tuple[str, ...] = (
     "story_speed",
     "facts_quality",
     "report_quality",
+    "report_render",
     "report_screens",
 )
 RESULTS = Path(__file__).with_name("RESULTS.md")
