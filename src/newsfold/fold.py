@@ -190,13 +190,7 @@ def describe(store: Store, story_ids: Sequence[str] | None = None) -> list[Story
 
 def _story(store: Store, story_id: str, members: list[tuple[str, float]]) -> Story:
     articles = {a: store.get(a) for a, _ in members}
-    ids = set(articles)
-    relations = [
-        r
-        for a in ids
-        for r in store.relations(a)
-        if r["relation"] in DERIVED and r["a"] in ids and r["b"] in ids and r["a"] == a
-    ]
+    relations = store.relations_among(list(articles), sorted(DERIVED))
     copy_of: dict[str, tuple[str, str]] = {}
     roots: set[str] = set()
     for tree in reuse_trees(relations):

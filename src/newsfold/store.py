@@ -557,6 +557,25 @@ class Store:
                 ],
             )
 
+    def relations_among(self, ids: Sequence[str], kinds: Sequence[str]) -> list[dict[str, Any]]:
+        """The relations of the given ``kinds`` with both articles among ``ids``, ordered by
+        ``(a, b)``: ``a``, ``b``, ``relation``, ``similarity``, ``coverage_a``, ``coverage_b``,
+        ``source`` and ``direction.confidence``, read from the table's columns (the sentence
+        evidence is left unparsed: reuse trees and story roles need none of it)."""
+        members = json.dumps(list(ids))
+        rows = self._conn.execute(
+            "SELECT a, b, kind, similarity, coverage_a, coverage_b, source, confidence "
+            "FROM relations WHERE a IN (SELECT value FROM json_each(?)) "
+            "AND b IN (SELECT value FROM json_each(?)) "
+            "AND kind IN (SELECT value FROM json_each(?)) ORDER BY a, b",
+            (members, members, json.dumps(list(kinds))),
+        )
+        return [
+            {"a": a, "b": b, "relation": kind, "similarity": sim, "coverage_a": ca,
+             "coverage_b": cb, "source": source, "direction": {"confidence": conf}}
+            for a, b, kind, sim, ca, cb, source, conf in rows
+        ]  # fmt: skip
+
     def relations(self, article_id: str | None = None) -> list[dict[str, Any]]:
         """Stored relations (all, or those of one article), as dicts with their evidence."""
         if article_id is None:

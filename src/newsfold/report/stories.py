@@ -83,13 +83,7 @@ def _story(store: Store, story: Any, summarizer: Summarizer) -> dict[str, Any]:
     ids = [m.article for m in story.members]
     articles = {i: store.get(i) for i in ids}
     facts = story_facts(store, story.id)
-    relations = [
-        r
-        for a in ids
-        for r in store.relations(a)
-        if r["relation"] in DERIVED and r["a"] == a and r["b"] in articles
-    ]
-    trees = reuse_trees(relations)
+    trees = reuse_trees(store.relations_among(ids, sorted(DERIVED)))
     root_of = {e["copy"]: t["root"] for t in trees for e in t["edges"]}
     # A copy's source is the root of its tree: all copies of one wire story are one source.
     ordered = sorted(
