@@ -30,6 +30,7 @@ BENCHMARKS: tuple[str, ...] = (
     "report_quality",
     "report_render",
     "report_screens",
+    "web_speed",
 )
 RESULTS = Path(__file__).with_name("RESULTS.md")
 

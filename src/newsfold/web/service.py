@@ -18,23 +18,27 @@ Nothing here renders HTML: templates escape what they show, the API serialises t
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import itertools
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from newsfold.relations import DERIVED
 from newsfold.store import Store, quote_terms
 
-__all__ = ["PER_PAGE", "Filters", "NotFound", "Service"]
+__all__ = ["PER_PAGE", "Filters", "ListEntry", "NotFound", "Service"]
 
 PER_PAGE = 20
 MAX_PER_PAGE = 100
+#: Story reports kept parsed in memory (a report holds its articles' texts: megabytes).
+REPORT_CACHE = 32
 
 
 class NotFound(LookupError):
@@ -53,6 +57,95 @@ class Filters:
     min_size: int = 1
 
 
+@dataclass(frozen=True, slots=True)
+class ListEntry:
+    """A story as the stories list shows it, with what its filters look at."""
+
+    id: str
+    headline: str
+    articles: int
+    outlets: int
+    independent_sources: int | None
+    first: str | None
+    last: str | None
+    sources: frozenset[str]
+    languages: frozenset[str]
+    dates: tuple[str, ...]  # the members' publication times (UTC, ISO), sorted
+
+    def matches(
+        self, since: str | None, until: str | None, source: str | None, language: str | None,
+        min_size: int,
+    ) -> bool:  # fmt: skip
+        """Whether the story passes the filters (``until``: exclusive)."""
+        if self.articles < min_size:
+            return False
+        if (source and source not in self.sources) or (language and language not in self.languages):
+            return False
+        if since is None and until is None:
+            return True
+        k = bisect.bisect_left(self.dates, since) if since else 0
+        return k < len(self.dates) and (until is None or self.dates[k] < until)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "headline": self.headline,
+            "articles": self.articles,
+            "outlets": self.outlets,
+            "independent_sources": self.independent_sources,
+            "first": self.first,
+            "last": self.last,
+            "sources": sorted(self.sources),
+            "languages": sorted(self.languages),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class _Index:
+    """Every story's list entry, the story of each article (by ``seq``), the default order."""
+
+    version: tuple[Any, ...]
+    stories: dict[str, ListEntry]
+    story_of: dict[int, str]
+    order: list[str]
+
+    @classmethod
+    def build(cls, store: Store, version: tuple[Any, ...]) -> _Index:
+        members: dict[str, list[tuple[Any, ...]]] = {}
+        story_of: dict[int, str] = {}
+        for story, seq, source, language, published, title in store.select(
+            "SELECT m.story, a.seq, a.source, a.language, a.published_utc, a.title "
+            "FROM story_members m JOIN articles a ON a.id = m.article ORDER BY m.seq"
+        ):
+            members.setdefault(story, []).append((source, language, published, title))
+            story_of[seq] = story
+        reports = {
+            story: (headline, independent, outlets)
+            for story, headline, independent, outlets in store.select(
+                "SELECT story, json_extract(data, '$.headline'), "
+                "json_extract(data, '$.counts.independent_sources'), "
+                "json_extract(data, '$.counts.outlets') FROM story_reports"
+            )
+        }
+        stories = {}
+        for story, rows in members.items():
+            headline, independent, outlets = reports.get(story, (None, None, None))
+            sources = frozenset(r[0] for r in rows if r[0])
+            dates = tuple(sorted(r[2] for r in rows if r[2]))
+            title = next((r[3] for r in rows if r[3]), None)
+            stories[story] = ListEntry(
+                story, headline or title or story, len(rows),
+                outlets if outlets is not None else len(sources), independent,
+                dates[0] if dates else None, dates[-1] if dates else None, sources,
+                frozenset(r[1] for r in rows if r[1]), dates,
+            )  # fmt: skip
+        # Largest first; among stories of one size, the most recent first (undated last).
+        order = sorted(stories)
+        order.sort(key=lambda s: stories[s].last or "", reverse=True)
+        order.sort(key=lambda s: (-stories[s].articles, stories[s].last is None))
+        return cls(version, stories, story_of, order)
+
+
 class Service:
     """Read views of the store at ``db`` (see the module docstring)."""
 
@@ -61,6 +154,8 @@ class Service:
         self._local = threading.local()
         self._opened: list[Store] = []
         self._lock = threading.Lock()
+        self._story_index: _Index | None = None
+        self._reports: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
         with self._lock:  # open (and migrate) once here, so a bad file fails at start
             self._opened.append(Store(self.db))
             self._local.store = self._opened[-1]
@@ -89,120 +184,82 @@ class Service:
         ordered by search rank when searching, else by size and then most recent."""
         per_page = max(1, min(per_page, MAX_PER_PAGE))
         page = max(1, page)
-        where, params = ["n >= ?"], [max(1, filters.min_size)]
-        member_filters = []
-        if filters.since is not None:
-            member_filters.append("a.published_utc >= ?")
-            params.append(filters.since.isoformat())
-        if filters.until is not None:
-            member_filters.append("a.published_utc < date(?, '+1 day')")
-            params.append(filters.until.isoformat())
-        if filters.source:
-            member_filters.append("a.source = ?")
-            params.append(filters.source)
-        if filters.language:
-            member_filters.append("a.language = ?")
-            params.append(filters.language)
-        if member_filters:
-            where.append(
-                "EXISTS (SELECT 1 FROM story_members m2 JOIN articles a ON a.id = m2.article "
-                f"WHERE m2.story = agg.story AND {' AND '.join(member_filters)})"
-            )
-        base = (
-            "WITH agg AS (SELECT m.story, count(*) AS n, min(a.published_utc) AS first, "
-            "max(a.published_utc) AS last FROM story_members m JOIN articles a "
-            "ON a.id = m.article GROUP BY m.story)"
-        )
-        query = filters.q.strip()
-        if query:
-            # bm25() cannot sit inside an aggregate: rank the matches first, then per story.
-            hits = (
-                ", fts AS MATERIALIZED (SELECT rowid, bm25(articles_fts, 5.0, 1.0) AS r "
-                "FROM articles_fts WHERE articles_fts MATCH ?), "
-                "hits AS (SELECT m.story, min(fts.r) AS r FROM fts JOIN articles a "
-                "ON a.seq = fts.rowid JOIN story_members m ON m.article = a.id GROUP BY m.story)"
-            )
-            sql = f"{base}{hits} SELECT agg.story, n, first, last FROM agg JOIN hits USING (story)"
-            order = "hits.r, agg.story"
+        index = self._index()
+        if filters.q.strip():
+            rank = self._search(filters.q.strip(), index)
+            ids = sorted(rank, key=lambda s: (rank[s], s))
         else:
-            sql = f"{base} SELECT agg.story, n, first, last FROM agg"
-            order = "n DESC, last IS NULL, last DESC, agg.story"
-        sql += f" WHERE {' AND '.join(where)}"
-        rows, total = self._page(sql, order, query, params, page, per_page)
+            ids = index.order
+        since = filters.since.isoformat() if filters.since else None
+        until = (filters.until + timedelta(days=1)).isoformat() if filters.until else None
+        kept = [
+            index.stories[s]
+            for s in ids
+            if index.stories[s].matches(since, until, filters.source, filters.language,
+                                        filters.min_size)
+        ]  # fmt: skip
+        shown = kept[(page - 1) * per_page : page * per_page]
         return {
-            "total": total,
+            "total": len(kept),
             "page": page,
             "per_page": per_page,
-            "pages": max(1, -(-total // per_page)),
-            "items": self._story_items(rows),
+            "pages": max(1, -(-len(kept) // per_page)),
+            "items": [s.to_dict() for s in shown],
         }
+
+    def _search(self, query: str, index: _Index) -> dict[str, float]:
+        """Story → best BM25 rank among its articles matching ``query`` (FTS5 syntax when
+        valid, else its words)."""
+        sql = (
+            "SELECT rowid, bm25(articles_fts, 5.0, 1.0) FROM articles_fts "
+            "WHERE articles_fts MATCH ?"
+        )
+        try:
+            rows = self.store.select(sql, [query])
+        except sqlite3.OperationalError:
+            rows = self.store.select(sql, [quote_terms(query)])
+        rank: dict[str, float] = {}
+        for seq, r in rows:
+            story = index.story_of.get(seq)
+            if story is not None and r < rank.get(story, float("inf")):
+                rank[story] = r
+        return rank
+
+    def _index(self) -> _Index:
+        """The stories' list entries, rebuilt when the store's stories or reports changed."""
+        version = self.store.select(
+            "SELECT (SELECT count(*) FROM story_members), "
+            "(SELECT coalesce(max(seq), -1) FROM story_members), "
+            "(SELECT coalesce(max(rowid), 0) FROM story_reports), "
+            "(SELECT count(*) FROM story_reports), (SELECT coalesce(max(seq), 0) FROM articles)"
+        )[0]
+        index = self._story_index
+        if index is not None and index.version == version:
+            return index
+        with self._lock:
+            if self._story_index is None or self._story_index.version != version:
+                self._story_index = _Index.build(self.store, version)
+            return self._story_index
 
     def _page(
         self, sql: str, order: str, query: str, params: list[Any], page: int, per_page: int
     ) -> tuple[list[tuple[Any, ...]], int]:
-        def run(match: str | None) -> tuple[list[tuple[Any, ...]], int]:
-            head = [match] if match is not None else []
-            count = self.store.select(f"SELECT count(*) FROM ({sql})", [*head, *params])[0][0]
-            rows = self.store.select(
-                f"{sql} ORDER BY {order} LIMIT ? OFFSET ?",
-                [*head, *params, per_page, (page - 1) * per_page],
-            )
-            return rows, int(count)
-
-        if not query:
-            return run(None)
-        try:  # FTS5 syntax when the query is valid FTS5, else its words
-            self.store.select("SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT 1",
-                              [query])  # fmt: skip
-        except sqlite3.OperationalError:
-            query = quote_terms(query)
-        return run(query)
-
-    def _story_items(self, rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
-        if not rows:
-            return []
-        ids = [r[0] for r in rows]
-        marks = ",".join("?" * len(ids))
-        reports = {
-            story: (headline, sources, outlets)
-            for story, headline, sources, outlets in self.store.select(
-                "SELECT story, json_extract(data, '$.headline'), "
-                "json_extract(data, '$.counts.independent_sources'), "
-                "json_extract(data, '$.counts.outlets') "
-                f"FROM story_reports WHERE story IN ({marks})",
-                ids,
-            )
-        }
-        facets: dict[str, dict[str, Any]] = {i: {"sources": set(), "languages": set()} for i in ids}
-        titles: dict[str, str] = {}
-        for story, source, language, title in self.store.select(
-            "SELECT m.story, a.source, a.language, a.title FROM story_members m "
-            f"JOIN articles a ON a.id = m.article WHERE m.story IN ({marks}) ORDER BY m.seq",
-            ids,
-        ):
-            if source:
-                facets[story]["sources"].add(source)
-            if language:
-                facets[story]["languages"].add(language)
-            if title and story not in titles:
-                titles[story] = title
-        items = []
-        for story, n, first, last in rows:
-            headline, independent, outlets = reports.get(story, (None, None, None))
-            items.append(
-                {
-                    "id": story,
-                    "headline": headline or titles.get(story) or story,
-                    "articles": int(n),
-                    "outlets": outlets if outlets is not None else len(facets[story]["sources"]),
-                    "independent_sources": independent,
-                    "first": first,
-                    "last": last,
-                    "sources": sorted(facets[story]["sources"]),
-                    "languages": sorted(facets[story]["languages"]),
-                }
-            )
-        return items
+        """One page of ``sql``'s rows and their count; ``query`` (FTS5 syntax when valid,
+        else its words) fills the first placeholder when given."""
+        if query:
+            try:
+                self.store.select(
+                    "SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT 1", [query]
+                )
+            except sqlite3.OperationalError:
+                query = quote_terms(query)
+        head = [query] if query else []
+        count = self.store.select(f"SELECT count(*) FROM ({sql})", [*head, *params])[0][0]
+        rows = self.store.select(
+            f"{sql} ORDER BY {order} LIMIT ? OFFSET ?",
+            [*head, *params, per_page, (page - 1) * per_page],
+        )
+        return rows, int(count)
 
     def facets(self) -> dict[str, list[str]]:
         """The outlets and languages stored, for the filter menus."""
@@ -229,11 +286,21 @@ class Service:
         from newsfold.report.stories import build
 
         story_id = self.story_id(ref)
+        key = (story_id, self._index().version)
+        with self._lock:
+            cached = self._reports.get(key)
+            if cached is not None:
+                self._reports.move_to_end(key)
+                return cached
         report = build(self.store, [story_id])["stories"][0]
         texts = report.get("texts", {})
         for sentence in report["summary"]:
             for c in sentence["citations"]:
                 c["text"] = " ".join(texts.get(c["article"], "")[c["start"] : c["end"]].split())
+        with self._lock:  # the last few reports read, until the store changes
+            self._reports[key] = report
+            while len(self._reports) > REPORT_CACHE:
+                self._reports.popitem(last=False)
         return report
 
     # -- articles
@@ -364,11 +431,9 @@ class Service:
         return data
 
     def counts(self) -> dict[str, int]:
-        articles, stories = self.store.select(
-            "SELECT (SELECT count(*) FROM articles), (SELECT count(DISTINCT story) FROM "
-            "story_members)"
-        )[0]
-        return {"articles": int(articles), "stories": int(stories)}
+        """How many articles and stories the store holds."""
+        articles = self.store.select("SELECT count(*) FROM articles")[0][0]
+        return {"articles": int(articles), "stories": len(self._index().stories)}
 
 
 def segments(text: str, marks: list[tuple[int, int, str, str]]) -> Iterator[dict[str, Any]]:
