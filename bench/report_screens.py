@@ -9,7 +9,6 @@ full-page JPEGs to ``bench/screens/``. The section lists them with the page size
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -47,9 +46,9 @@ def run(quick: bool) -> str:
         data = json.loads((out / "report.json").read_text(encoding="utf-8"))
         biggest = max(data["stories"], key=lambda s: s["counts"]["articles"])
         pages = {"index": out / "index.html", "story": out / "stories" / f"{biggest['id']}.html"}
-        if SCREENS.exists():
-            shutil.rmtree(SCREENS)
-        SCREENS.mkdir()
+        SCREENS.mkdir(exist_ok=True)
+        for old in [*SCREENS.glob("index-*.jpg"), *SCREENS.glob("story-*.jpg")]:
+            old.unlink()  # this section's own screenshots only (web_speed saves web-*.jpg)
         rows = []
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
