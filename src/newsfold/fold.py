@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -267,21 +267,20 @@ def key_entities(texts: Sequence[str], k: int = 5) -> list[str]:
     first on ties, one form per entity. A single word that the texts also write in lower case
     ("Officials said") is a sentence start, not a name."""
     lowered = Counter(w for t in texts for w in re.findall(r"\b[a-z][\w'-]*", t))
+    found = [list(_name_runs(text)) for text in texts]
+    # A single word never met capitalised inside a sentence only opens sentences ("Critics").
+    inside = Counter(name for runs in found for name, opens in runs if not opens)
     seen: Counter[str] = Counter()
     first: dict[str, int] = {}
-    for text in texts:
+    for runs in found:
         names: dict[str, None] = {}  # in order of appearance
-        for m in _NAME_RUN.finditer(text):
-            words = m.group(0).rstrip(".").split()
-            while words and words[0].casefold() in STOPWORDS:  # "The Gaza Strip", "In Cairo"
-                words.pop(0)
-            if not words:
-                continue
-            name = " ".join(words)
+        for name, _ in runs:
+            words = name.split()
             if len(words) == 1 and (
                 name.casefold() in STOPWORDS
                 or name.casefold() in _CALENDAR
                 or lowered[name.casefold()] > 0
+                or not inside[name]
                 or len(name) < 3
             ):
                 continue
@@ -304,6 +303,22 @@ def key_entities(texts: Sequence[str], k: int = 5) -> list[str]:
         if len(out) == k:
             break
     return out
+
+
+def _name_runs(text: str) -> Iterator[tuple[str, bool]]:
+    """Runs of capitalised words, leading function words dropped ("The Gaza Strip" → "Gaza
+    Strip"), each with whether it opens a sentence."""
+    for m in _NAME_RUN.finditer(text):
+        words = m.group(0).rstrip(".").split()
+        dropped = 0
+        while words and words[0].casefold() in STOPWORDS:  # "The Gaza Strip", "In Cairo"
+            words.pop(0)
+            dropped += 1
+        if not words:
+            continue
+        before = text[max(0, m.start() - 8) : m.start()].rstrip(" \t\"'“”‘’()")
+        opens = not dropped and (not before or before[-1] in ".!?\n:—–")
+        yield " ".join(words), opens
 
 
 def clean_title(title: str, source: str | None = None) -> str:
