@@ -79,7 +79,8 @@ EARLIER = (
     "`relations` table holds as columns; reading the columns instead gave the same story views "
     "in 12.5 s instead of 63.2 s (a scratch patch first; since commit f3dfb66 "
     "`Store.relations_among`, used by `describe` and by `build` for the stories it analyses, "
-    "which `newsfold stories` and the web app's uploads go through).\n"
+    "which `newsfold stories` and the web app's uploads go through; `describe` of all 100 "
+    "stories of the 10,000-article store: 14.7 s with it, measured by hand after this run).\n"
 )
 #: Tables a replica copies (the full-text index is filled from the copied articles).
 TABLES = (
