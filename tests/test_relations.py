@@ -208,3 +208,28 @@ def test_compare_html_escapes_article_text(tmp_path: Path) -> None:
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<del>" in html or "<ins>" in html
     assert "http" not in html  # nothing loaded from the network
+
+
+TEMPLATE = (
+    "The supreme court of {country} ruled on {day} that {company} had broken competition law, "
+    "ordering it to pay {fine} in fines. It was not immediately clear how the decision would "
+    'affect the wider region. "This ruling sends a clear signal," said {judge}, the chief '
+    "prosecutor. Several roads into the centre of {town} remained closed on {day} evening. "
+    "The issue has divided opinion in {town} for years, {minister} told reporters."
+)
+
+
+def test_template_twins_about_different_events_are_not_copies() -> None:
+    """Two reports from one template on two events: the wording matches, the names do not."""
+    first = build_article({"id": "t1", "language": "en", "text": TEMPLATE.format(
+        country="Kestria", day="Sunday", company="Solenne Foods", fine="$65 million",
+        judge="Felix Bianchi", town="Dravik", minister="Astrid Moreau")})  # fmt: skip
+    second = build_article({"id": "t2", "language": "en", "text": TEMPLATE.format(
+        country="Lusmark", day="Thursday", company="Kelby Energy", fine="$2.5 million",
+        judge="Hugo Delacroix", town="Belmar", minister="Noor Varga")})  # fmt: skip
+    assert compare(first, second).kind == "unrelated"
+    # The same article edited by a copier keeps its names: still a derived copy.
+    edited = build_article({"id": "t3", "language": "en", "text": TEMPLATE.format(
+        country="Kestria", day="Sunday", company="Solenne Foods", fine="65 million dollars",
+        judge="Felix Bianchi", town="Dravik", minister="Minister Astrid Moreau")})  # fmt: skip
+    assert compare(first, edited).derived

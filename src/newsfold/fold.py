@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -25,6 +25,7 @@ import numpy as np
 from newsfold.article import Article
 from newsfold.corroborate import STOPWORDS
 from newsfold.links import Linker, reuse_trees
+from newsfold.names import CALENDAR, name_runs
 from newsfold.relations import DERIVED
 from newsfold.store import Store
 from newsfold.stories import StoryClusterer, StoryRecord
@@ -249,14 +250,6 @@ def _first_words(articles: dict[str, Article | None], members: list[Member]) -> 
     return "(empty story)"
 
 
-# A run of capitalised words ("Abdel Fattah El Sisi", "Gaza Strip"), joined by short particles.
-_NAME_RUN = re.compile(
-    r"\b[A-Z][\w'’.-]*[\w](?:\s+(?:(?:al|el|de|la|van|von|bin|of)[\s-]+)?[A-Z][\w'’.-]*[\w])*"
-)
-_CALENDAR = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may "
-    "june july august september october november december today yesterday".split()
-)
 # " - Reuters", " | BBC News", " — Le Monde": a site name after the headline.
 _TITLE_TAIL = re.compile(r"\s+[-|–—]\s+([^-|–—]{2,40})$")
 
@@ -267,7 +260,7 @@ def key_entities(texts: Sequence[str], k: int = 5) -> list[str]:
     first on ties, one form per entity. A single word that the texts also write in lower case
     ("Officials said") is a sentence start, not a name."""
     lowered = Counter(w for t in texts for w in re.findall(r"\b[a-z][\w'-]*", t))
-    found = [list(_name_runs(text)) for text in texts]
+    found = [list(name_runs(text)) for text in texts]
     # A single word never met capitalised inside a sentence only opens sentences ("Critics").
     inside = Counter(name for runs in found for name, opens in runs if not opens)
     seen: Counter[str] = Counter()
@@ -278,7 +271,7 @@ def key_entities(texts: Sequence[str], k: int = 5) -> list[str]:
             words = name.split()
             if len(words) == 1 and (
                 name.casefold() in STOPWORDS
-                or name.casefold() in _CALENDAR
+                or name.casefold() in CALENDAR
                 or lowered[name.casefold()] > 0
                 or not inside[name]
                 or len(name) < 3
@@ -303,22 +296,6 @@ def key_entities(texts: Sequence[str], k: int = 5) -> list[str]:
         if len(out) == k:
             break
     return out
-
-
-def _name_runs(text: str) -> Iterator[tuple[str, bool]]:
-    """Runs of capitalised words, leading function words dropped ("The Gaza Strip" → "Gaza
-    Strip"), each with whether it opens a sentence."""
-    for m in _NAME_RUN.finditer(text):
-        words = m.group(0).rstrip(".").split()
-        dropped = 0
-        while words and words[0].casefold() in STOPWORDS:  # "The Gaza Strip", "In Cairo"
-            words.pop(0)
-            dropped += 1
-        if not words:
-            continue
-        before = text[max(0, m.start() - 8) : m.start()].rstrip(" \t\"'“”‘’()")
-        opens = not dropped and (not before or before[-1] in ".!?\n:—–")
-        yield " ".join(words), opens
 
 
 def clean_title(title: str, source: str | None = None) -> str:

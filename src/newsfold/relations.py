@@ -33,8 +33,16 @@ from numpy.typing import NDArray
 
 from newsfold.align import Alignment, SentenceAligner, word_diff
 from newsfold.article import Article
+from newsfold.names import name_words
 
-__all__ = ["Direction", "Relation", "RelationKind", "compare", "default_aligner"]
+__all__ = [
+    "Direction",
+    "Relation",
+    "RelationKind",
+    "compare",
+    "default_aligner",
+    "template_twins",
+]
 
 RelationKind = Literal[
     "duplicate",
@@ -128,6 +136,8 @@ def _in_order(al: Alignment) -> float:
 def _classify(a: Article, b: Article, al: Alignment) -> RelationKind:
     if a.content_hash == b.content_hash or _same_text(a, b):
         return "duplicate"
+    if template_twins(a, b, al):
+        return "unrelated"
     hi, lo = max(al.coverage_a, al.coverage_b), min(al.coverage_a, al.coverage_b)
     close = [p for p in al.pairs if p.kind in ("verbatim", "edited")]
     close_share = len(close) / max(len(al.pairs), 1)
@@ -146,6 +156,25 @@ def _classify(a: Article, b: Article, al: Alignment) -> RelationKind:
     if len(al.pairs) >= 2 or hi >= 0.15:
         return "same_story"
     return "unrelated"
+
+
+def template_twins(a: Article, b: Article, al: Alignment) -> bool:
+    """Whether ``a`` and ``b`` are two reports written to one template about different events
+    (two court rulings on two companies, two storm warnings for two towns): their sentences
+    align in wording, but where both sentences of an aligned pair hold names, the names share
+    no word in at least :data:`TEMPLATE_SWAPS` of those pairs (:data:`MIN_NAMED_PAIRS` or more
+    of them). A copy, an edit or a paraphrase keeps its source's names, or drops some. Same
+    language only: across languages names are transliterated."""
+    if a.language and b.language and a.language != b.language:
+        return False
+    named = swapped = 0
+    for p in al.pairs:
+        in_a = name_words(a.text[p.span_a[0] : p.span_a[1]])
+        in_b = name_words(b.text[p.span_b[0] : p.span_b[1]])
+        if in_a and in_b:
+            named += 1
+            swapped += not (in_a & in_b)
+    return named >= MIN_NAMED_PAIRS and swapped / named >= TEMPLATE_SWAPS
 
 
 def _same_text(a: Article, b: Article) -> bool:
@@ -191,6 +220,12 @@ def default_aligner(cross_language: bool = False) -> SentenceAligner:
 TRANSLATION_COSINE = 0.86
 #: Cosine of two articles' leads (title and first sentences) from which they tell one story.
 SAME_STORY_COSINE = 0.55
+#: From this share of aligned pairs naming wholly different things, two articles are template
+#: twins (:func:`template_twins`). Among the derived relations stored for 1,000 planted
+#: articles, no true copy's share is above 0.2, and 99.2% of the twins' are 0.4 or more.
+TEMPLATE_SWAPS = 0.4
+#: Fewer aligned pairs with names on both sides than this say too little to judge.
+MIN_NAMED_PAIRS = 3
 
 
 def _lead(article: Article, sentences: int = 3) -> str:
@@ -214,7 +249,7 @@ def compare(
     aligner = aligner or default_aligner(cross)
     al = aligner.align(a, b, *(vectors or (None, None)))
     kind = _classify(a, b, al)
-    if kind == "unrelated" and aligner.encoder is not None:
+    if kind == "unrelated" and aligner.encoder is not None and not template_twins(a, b, al):
         lead_a, lead_b = aligner.encoder.encode([_lead(a), _lead(b)])
         floor = TRANSLATION_COSINE if cross else SAME_STORY_COSINE
         if float(lead_a @ lead_b) >= floor:
