@@ -172,6 +172,9 @@ def test_missing_things_are_404_pages_and_json(client: TestClient) -> None:
     assert page.status_code == 404 and "no story" in page.text and "<html" in page.text
     assert client.get("/api/articles/nope").json() == {"detail": "no article 'nope'"}
     assert client.get("/api/jobs/nope").status_code == 404
+    bad = client.get("/", params={"min_size": "many"})  # a page answers with a page
+    assert bad.status_code == 400 and "min_size" in bad.text and "<html" in bad.text
+    assert client.get("/api/stories", params={"min_size": "many"}).status_code == 422
 
 
 def test_openapi_description_and_docs_page(client: TestClient) -> None:
@@ -227,8 +230,9 @@ def test_host_header_and_token(db: Path) -> None:
         bearer = {"Authorization": "Bearer s3cret"}
         assert c.get("/api/stories", headers=bearer).status_code == 200
         assert c.get("/api/stories", headers={"Authorization": "Bearer nope"}).status_code == 401
-        first = c.get("/?token=s3cret&q=ferry", follow_redirects=False)
-        assert first.status_code == 303 and first.headers["location"] == "/?q=ferry"
+        first = c.get("/?token=s3cret&q=ferry boat&min_size=1", follow_redirects=False)
+        assert first.status_code == 303
+        assert first.headers["location"] == "/?q=ferry+boat&min_size=1"
         assert "httponly" in first.headers["set-cookie"].lower()
         assert c.get("/api/stories").status_code == 200  # the cookie now carries it
 

@@ -23,7 +23,7 @@ import ipaddress
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
@@ -112,9 +112,7 @@ class Guard:
                 return _refuse(request, 403, "missing or wrong X-CSRF-Token (GET /api/csrf)")
         if self.token is not None and "token" in request.query_params and request.method == "GET":
             # Keep the token in an HttpOnly cookie, out of the address bar and the history.
-            query = "&".join(
-                f"{k}={v}" for k, v in request.query_params.multi_items() if k != "token"
-            )
+            query = urlencode([kv for kv in request.query_params.multi_items() if kv[0] != "token"])
             response: Response = RedirectResponse(
                 request.url.path + (f"?{query}" if query else ""), status_code=303
             )
