@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from newsfold.article import build_article
@@ -134,3 +135,14 @@ def test_analyse_continues_from_the_store(tmp_path: Path) -> None:
         again = analyse(store)  # nothing new: no article placed, the same report
         assert again.new_articles == 0 and again.new_stories == 0
         assert again.report["stories"] == first.report["stories"]
+
+
+def test_summary_is_the_same_tile_by_tile(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Long stories are compared in tiles (bounded memory): the summary does not change."""
+    import newsfold.summary as summary
+
+    articles = [build_article({**a, "language": "en"}) for a in STORY]
+    whole = Summarizer(sentences=4).summarize(articles, {})
+    monkeypatch.setattr(summary, "TILE", 2)
+    tiled = Summarizer(sentences=4).summarize(articles, {})
+    assert [s.to_dict() for s in tiled] == [s.to_dict() for s in whole]

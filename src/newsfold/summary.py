@@ -33,6 +33,10 @@ __all__ = ["Citation", "Summarizer", "SummarySentence"]
 MIN_WORDS = 6
 #: Sentences longer than this are run-ons or lists.
 MAX_WORDS = 60
+#: Sentences compared at once (a tile of TILE x TILE pairs): bounds memory on long stories.
+TILE = 1024
+#: Two summary sentences this close in meaning (MiniLM cosine) say the same thing.
+CLOSE = 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,22 +119,31 @@ class Summarizer:
         texts = [s.text for _, s in units]
         vectors = (self.encoder or default_encoder()).encode(texts)
         aligner = self.aligner or SentenceAligner()
-        score, lex, cos = aligner.score_matrix(texts, texts, vectors, vectors)
-        match = aligner.match_matrix(lex, cos)
         index = {a.id: k for k, a in enumerate(articles)}
         owner = np.array([index[a.id] for a, _ in units])
-        aligned = match.copy()  # any two sentences saying the same thing (for redundancy)
-        match &= owner[:, None] != owner[None, :]  # support comes from other articles
-        support: list[dict[str, int]] = []  # per sentence: article -> its best supporting unit
-        for i in range(len(units)):
-            best: dict[str, int] = {units[i][0].id: i}
-            for j in np.flatnonzero(match[i]):
-                aid = units[j][0].id
-                if aid not in best or score[i, j] > score[i, best[aid]]:
-                    best[aid] = int(j)
-            support.append(best)
+        # Every sentence against every other, tile by tile: a story of thousands of sentences
+        # never holds an n-by-n matrix (nor the dense word incidence behind it).
+        support: list[dict[str, int]] = [{units[i][0].id: i} for i in range(len(units))]
+        best_score: list[dict[str, float]] = [{} for _ in units]
+        centrality = np.zeros(len(units), dtype=np.float64)
+        for r0 in range(0, len(units), TILE):
+            rows = slice(r0, r0 + TILE)
+            for c0 in range(0, len(units), TILE):
+                cols = slice(c0, c0 + TILE)
+                score, lex, cos = aligner.score_matrix(
+                    texts[rows], texts[cols], vectors[rows], vectors[cols]
+                )
+                centrality[rows] += (cos if cos is not None else lex).sum(axis=1)
+                match = aligner.match_matrix(lex, cos)
+                match &= owner[rows, None] != owner[None, cols]  # support from other articles
+                for di, dj in zip(*np.nonzero(match), strict=True):
+                    i, j = r0 + int(di), c0 + int(dj)
+                    aid = units[j][0].id
+                    if aid not in best_score[i] or score[di, dj] > best_score[i][aid]:
+                        best_score[i][aid] = float(score[di, dj])
+                        support[i][aid] = j
+        centrality /= len(units)
         sources = [len({source_of.get(a, a) for a in best}) for best in support]
-        centrality = (cos if cos is not None else lex).mean(axis=1)
         order = sorted(
             range(len(units)),
             key=lambda i: (
@@ -141,13 +154,23 @@ class Summarizer:
                 index[units[i][0].id],
             ),
         )
+
+        def repeats(i: int, chosen: list[int]) -> bool:
+            """Whether sentence ``i`` says what a chosen sentence says."""
+            if not chosen:
+                return False
+            picked = [texts[j] for j in chosen]
+            _, lex, cos = aligner.score_matrix([texts[i]], picked, vectors[[i]], vectors[chosen])
+            close = cos is not None and bool((cos >= CLOSE).any())
+            return bool(aligner.match_matrix(lex, cos).any()) or close
+
         chosen: list[int] = []
         total_words = 0
         for i in order:
             if len(chosen) >= self.sentences:
                 break
-            if any(aligned[i, j] or _close(cos, i, j) for j in chosen):
-                continue  # says what a chosen sentence says
+            if repeats(i, chosen):
+                continue
             n_words = len(texts[i].split())
             if self.words is not None and chosen and total_words + n_words > self.words:
                 continue
@@ -195,10 +218,6 @@ def _whole(text: str) -> bool:
     if _STAMP.match(text) or parse_date_line(text) is not None:
         return False
     return text.count("“") == text.count("”") and text.count('"') % 2 == 0
-
-
-def _close(cos: Any, i: int, j: int, limit: float = 0.8) -> bool:
-    return cos is not None and float(cos[i, j]) >= limit
 
 
 def _main_language(articles: Sequence[Article]) -> str:
