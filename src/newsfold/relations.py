@@ -133,10 +133,10 @@ def _in_order(al: Alignment) -> float:
     return len(tails) / len(al.pairs)
 
 
-def _classify(a: Article, b: Article, al: Alignment) -> RelationKind:
+def _classify(a: Article, b: Article, al: Alignment, twins: bool) -> RelationKind:
     if a.content_hash == b.content_hash or _same_text(a, b):
         return "duplicate"
-    if template_twins(a, b, al):
+    if twins:  # template twins (see template_twins): nothing derived, no story shared
         return "unrelated"
     hi, lo = max(al.coverage_a, al.coverage_b), min(al.coverage_a, al.coverage_b)
     close = [p for p in al.pairs if p.kind in ("verbatim", "edited")]
@@ -248,8 +248,9 @@ def compare(
     cross = bool(a.language and b.language and a.language != b.language)
     aligner = aligner or default_aligner(cross)
     al = aligner.align(a, b, *(vectors or (None, None)))
-    kind = _classify(a, b, al)
-    if kind == "unrelated" and aligner.encoder is not None and not template_twins(a, b, al):
+    twins = template_twins(a, b, al)
+    kind = _classify(a, b, al, twins)
+    if kind == "unrelated" and aligner.encoder is not None and not twins:
         lead_a, lead_b = aligner.encoder.encode([_lead(a), _lead(b)])
         floor = TRANSLATION_COSINE if cross else SAME_STORY_COSINE
         if float(lead_a @ lead_b) >= floor:

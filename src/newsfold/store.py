@@ -386,6 +386,17 @@ class Store:
             rows = self._conn.execute(sql, (quote_terms(query), limit)).fetchall()
         return [SearchHit(_article_of(row[:-2]), row[-2], float(row[-1])) for row in rows]
 
+    def match_query(self, query: str) -> str:
+        """``query`` itself when it is valid FTS5 syntax, else its words, each quoted: what a
+        ``MATCH`` can always take (user input such as ``"unbalanced`` or ``a AND``)."""
+        try:
+            self._conn.execute(
+                "SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT 1", (query,)
+            ).fetchall()
+        except sqlite3.OperationalError:
+            return quote_terms(query)
+        return query
+
     def select(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """The rows of one read-only query (``SELECT`` or ``WITH``): for views of the store,
         such as the web app's story listing, that no method here provides."""

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from newsfold.relations import DERIVED
-from newsfold.store import Store, quote_terms
+from newsfold.store import Store
 
 __all__ = ["PER_PAGE", "Filters", "ListEntry", "NotFound", "Service"]
 
@@ -214,10 +214,7 @@ class Service:
             "SELECT rowid, bm25(articles_fts, 5.0, 1.0) FROM articles_fts "
             "WHERE articles_fts MATCH ?"
         )
-        try:
-            rows = self.store.select(sql, [query])
-        except sqlite3.OperationalError:
-            rows = self.store.select(sql, [quote_terms(query)])
+        rows = self.store.select(sql, [self.store.match_query(query)])
         rank: dict[str, float] = {}
         for seq, r in rows:
             story = index.story_of.get(seq)
@@ -247,12 +244,7 @@ class Service:
         """One page of ``sql``'s rows and their count; ``query`` (FTS5 syntax when valid,
         else its words) fills the first placeholder when given."""
         if query:
-            try:
-                self.store.select(
-                    "SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT 1", [query]
-                )
-            except sqlite3.OperationalError:
-                query = quote_terms(query)
+            query = self.store.match_query(query)
         head = [query] if query else []
         count = self.store.select(f"SELECT count(*) FROM ({sql})", [*head, *params])[0][0]
         rows = self.store.select(
