@@ -118,11 +118,11 @@ def _values(group: FactGroup, sources: dict[str, str | None]) -> str:
 def seeds_part() -> str:
     if not SEEDS.is_dir():
         return f"### Seeds\n\nSkipped: `{SEEDS}` is absent.\n"
-    from newsfold.facts import story_facts
+    from newsfold.engines.local import LocalEngine
 
     with folded_seeds() as store:
         stories = {s for _, s, _ in store.story_members()}
-        found = [story_facts(store, s) for s in sorted(stories)]
+        found = [LocalEngine(store).story_facts(s) for s in sorted(stories)]
         names = {a.id: Path(a.origin or a.id).name[:3] for a in store.articles()}
     rows = []
     conflicts = []

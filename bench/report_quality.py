@@ -34,9 +34,9 @@ from bench.story_quality import load as load_data
 from newsfold.align import SentenceAligner
 from newsfold.article import Article, build_article
 from newsfold.embed import default_encoder
-from newsfold.links import reuse_trees
 from newsfold.relations import DERIVED
 from newsfold.summary import MAX_WORDS, MIN_WORDS, Summarizer
+from newsfold.trees import reuse_trees
 
 SENTENCES = 5
 #: What reading the drawn citations found (by a person; re-read when the summary changes).

@@ -8,7 +8,7 @@ target (issue 6): the report for 10,000 generated articles renders in under a mi
 The stores (cached under ``bench/.work/``; :func:`analysed_store`):
 
 1. **1,000 articles, analysed for real**: the planted-copy corpus (:mod:`bench.planted`, 1,000
-   records), ingested and run through :func:`newsfold.pipeline.analyse` (links, fold, claims,
+   records), ingested and run through :func:`newsfold.engines.local.analyse` (links, fold, claims,
    story reports), as ``newsfold run`` does. Its seconds per stage are kept beside it
    (``analysed-1000.json``) and reported below. An existing store of the same corpus built by
    ``newsfold run`` can be adopted instead (``python -m bench.report_render --seed DB --log
@@ -140,7 +140,7 @@ def times_path(db: Path) -> Path:
 def build_base(n: int, db: Path) -> dict[str, Any]:
     """Generate the planted corpus of ``n`` records, ingest and analyse it into ``db``; keep
     the seconds per stage beside it and return them."""
-    from newsfold.pipeline import analyse
+    from newsfold.engines.local import analyse
     from newsfold.store import Store
 
     print(f"report_render: analysing {n:,} planted articles (slow) …", file=sys.stderr)
@@ -154,7 +154,7 @@ def build_base(n: int, db: Path) -> dict[str, Any]:
             seconds = {"ingest": time.perf_counter() - started}
             seconds.update(analyse(store).seconds)
         snapshot(work, db)
-    how = "bench.report_render: Store.ingest, then newsfold.pipeline.analyse"
+    how = "bench.report_render: Store.ingest, then newsfold.engines.local.analyse"
     return _keep_times(db, n, seconds, how, datetime.now(UTC), report_writes=False)
 
 
@@ -359,31 +359,33 @@ def _counts(db: Path) -> tuple[int, ...]:
 
 
 @contextmanager
-def no_analysis() -> Iterator[Any]:
-    """A summarizer that raises if asked, and an encoder that raises if it embeds anything:
-    inside, a render that analysed a story again would fail."""
-    from newsfold.embed import MiniLM
+def no_analysis() -> Iterator[None]:
+    """Inside, a summary or an encoder call raises: a render that analysed a story again (or
+    embedded anything) would fail."""
+    from newsfold.embed import MiniLM, MultilingualE5, StaticEncoder
     from newsfold.summary import Summarizer
 
-    class Refuses(Summarizer):
-        def summarize(self, *args: object, **kwargs: object) -> Any:
-            raise AssertionError("a story was analysed again")
-
-    refuse = AssertionError("an article was embedded again")
-    with mock.patch.object(MiniLM, "encode", side_effect=refuse):
-        yield Refuses()
+    refuse = AssertionError("a story was analysed again")
+    with (
+        mock.patch.object(Summarizer, "summarize", side_effect=refuse),
+        mock.patch.object(MiniLM, "encode", side_effect=refuse),
+        mock.patch.object(StaticEncoder, "encode", side_effect=refuse),
+        mock.patch.object(MultilingualE5, "encode", side_effect=refuse),
+    ):
+        yield
 
 
 def in_process(db: Path) -> tuple[float, float, int]:
     """Seconds of ``build`` (nothing analysed: checked) and ``write``, and the
     number of stories."""
-    from newsfold.report.stories import build, write
+    from newsfold.engines.local import LocalEngine
+    from newsfold.report.stories import write
     from newsfold.store import Store
 
     before = _counts(db)
-    with Store(db) as store, no_analysis() as refuses:
+    with Store(db) as store, no_analysis():
         started = time.perf_counter()
-        built = build(store, summarizer=refuses)
+        built = LocalEngine(store).report()
         build_s = time.perf_counter() - started
     if _counts(db) != before:
         raise AssertionError(f"{db.name}: the render changed the store")
@@ -484,8 +486,8 @@ def _method(quick: bool) -> str:
         "unchanged) and written out; nothing is analysed. Target (issue 6): the report of "
         "10,000 generated articles renders in under a minute.\n\n"
         f"- **{base:,} articles, analysed for real**: the planted-copy corpus (`bench.planted`), "
-        "ingested and analysed by `newsfold.pipeline.analyse` as `newsfold run` does (its stage "
-        "times are at the end of this section).\n"
+        "ingested and analysed by `newsfold.engines.local.analyse` as `newsfold run` does (its "
+        "stage times are at the end of this section).\n"
         f"- **{largest:,} articles = that real analysis replicated {largest // base} times under "
         "distinct ids** (`ID~1`, `ID~2`, …): every row of articles (full-text indexed), linked, "
         "signatures, vectors, relations, story_members, claims and story_reports copied, ids "

@@ -626,13 +626,13 @@ def seeds_summary(articles: Sequence[Article], relations: Sequence[Relation]) ->
 def seed_links() -> tuple[list[list[str]], int, int, int]:
     """``newsfold links`` on a store of the seeds: the stored derived relations as table rows,
     and of the expected derived pairs how many got a direction, and how many the right one."""
-    from newsfold.links import Linker
+    from newsfold.engines.local import LocalEngine
 
     rows: list[list[str]] = []
     directed = right = 0
     with tempfile.TemporaryDirectory() as tmp, newsfold.open(Path(tmp) / "seeds.db") as store:
         store.ingest([SEEDS])
-        Linker(store).run()
+        LocalEngine(store).link()
         names = {a.id: seed_name(a) for a in store.articles()}
         for r in store.relations():
             na, nb = sorted((names[r["a"]], names[r["b"]]))

@@ -262,23 +262,23 @@ def semeval_part() -> str:
 @contextmanager
 def folded_seeds() -> Iterator[Store]:
     """A temporary store holding the seeds, linked (`newsfold links`) and folded."""
-    from newsfold.fold import fold
-    from newsfold.links import Linker
+    from newsfold.engines.local import LocalEngine
 
     with tempfile.TemporaryDirectory() as tmp, newsfold.open(Path(tmp) / "s.db") as store:
         store.ingest([SEEDS])
-        Linker(store).run()
-        fold(store)
+        engine = LocalEngine(store)
+        engine.link()
+        engine.fold()
         yield store
 
 
 def seeds_part() -> str:
     if not SEEDS.is_dir():
         return f"Seeds: skipped, `{SEEDS}` is absent.\n"
-    from newsfold.fold import describe
+    from newsfold.engines.local import LocalEngine
 
     with folded_seeds() as store:
-        stories = describe(store)
+        stories = LocalEngine(store).describe()
     sizes = ", ".join(f"{s.size} articles / {s.sources} sources" for s in stories)
     ok = len(stories) == 1 and stories[0].sources <= 3
     return (

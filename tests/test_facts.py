@@ -10,9 +10,7 @@ from typer.testing import CliRunner
 from newsfold.article import build_article
 from newsfold.claims import VERSION
 from newsfold.cli import app
-from newsfold.facts import article_claims, story_facts
-from newsfold.fold import fold
-from newsfold.links import Linker
+from newsfold.engines.local import LocalEngine
 from newsfold.store import Store
 
 from .test_claims import STORY
@@ -22,7 +20,7 @@ def _stored(path: Path) -> str:
     with Store(path) as store:
         for raw in STORY:
             store.add(build_article({**raw, "language": "en", "source": f"{raw['id']}.example"}))
-        fold(store)
+        LocalEngine(store).fold()
         (story,) = {s for _, s, _ in store.story_members()}
     return story
 
@@ -31,12 +29,12 @@ def test_story_facts_and_claims_cache(tmp_path: Path) -> None:
     db = tmp_path / "facts.db"
     story = _stored(db)
     with Store(db) as store:
-        found = story_facts(store, story)
+        found = LocalEngine(store).story_facts(story)
         assert {"conflict", "update", "altered"} <= {g.status for g in found.groups}
         assert len(store.claims(found.articles, VERSION)) == 3  # read once, kept
-        again = article_claims(store, found.articles)  # from the store now
+        again = LocalEngine(store).claims(found.articles)  # from the store now
         assert [c.to_dict() for c in again] == [
-            c.to_dict() for c in article_claims(store, found.articles)
+            c.to_dict() for c in LocalEngine(store).claims(found.articles)
         ]
     data = found.to_dict()
     conflict = next(g for g in data["groups"] if g["status"] == "conflict")
@@ -67,10 +65,10 @@ def test_facts_and_claims_commands(tmp_path: Path) -> None:
 
 def test_seed_facts(seeds: Path, store: Store) -> None:
     store.ingest([seeds])
-    Linker(store).run()
-    fold(store)
+    LocalEngine(store).link()
+    LocalEngine(store).fold()
     (story,) = {s for _, s, _ in store.story_members()}
-    found = story_facts(store, story)
+    found = LocalEngine(store).story_facts(story)
 
     def group(value: float) -> dict[str, object]:
         hits = [

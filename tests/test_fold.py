@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from newsfold.cli import app
-from newsfold.fold import clean_title, describe, fold, key_entities
-from newsfold.links import Linker
+from newsfold.describe import clean_title, key_entities
+from newsfold.engines.local import LocalEngine
 from newsfold.store import Store
 
 from .conftest import DEMO
@@ -21,8 +21,8 @@ def folded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("fold") / "demo.db"
     with Store(db) as store:
         store.ingest([DEMO / "corpus"])
-        Linker(store).run()  # reuse relations: copies join their source, roles
-        fold(store)
+        LocalEngine(store).link()  # reuse relations: copies join their source, roles
+        LocalEngine(store).fold()
     return db
 
 
@@ -40,16 +40,16 @@ def test_increments_in_time_order_give_the_batch_stories(folded: Path, tmp_path:
             for article in articles[start : start + 7]:
                 assert article is not None
                 store.add(article)
-            Linker(store).run()
-            report = fold(store)
+            LocalEngine(store).link()
+            report = LocalEngine(store).fold()
             assert report.new_articles == len(articles[start : start + 7])
-        assert fold(store).new_articles == 0  # nothing left to place
+        assert LocalEngine(store).fold().new_articles == 0  # nothing left to place
         assert _partition(store) == expected  # same members, same stable story ids
 
 
 def test_story_views(folded: Path) -> None:
     with Store(folded) as store:
-        stories = describe(store)
+        stories = LocalEngine(store).describe()
     assert len(stories) >= 6
     biggest = stories[0]
     assert biggest.size >= 8 and biggest.label

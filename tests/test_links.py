@@ -10,8 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from newsfold.cli import app
-from newsfold.links import Linker, reuse_trees
+from newsfold.engines.local import LocalEngine
 from newsfold.store import Store
+from newsfold.trees import reuse_trees
 
 from .conftest import DEMO
 
@@ -33,7 +34,7 @@ def linked_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("linked") / "demo.db"
     with Store(db) as store:
         store.ingest([DEMO / "corpus"])
-        Linker(store).run()
+        LocalEngine(store).link()
     return db
 
 
@@ -50,14 +51,14 @@ def test_incremental_links_match_one_batch(tmp_path: Path, linked_demo: Path) ->
         shutil.move(corpus / rel, target)
     with Store(tmp_path / "inc.db") as store:
         store.ingest([corpus])
-        first = Linker(store).run()
+        first = LocalEngine(store).link()
         assert first.new_articles == 23 and first.candidates > 0
         before = {(r["a"], r["b"]): r["relation"] for r in store.relations()}
         store.ingest([later])
-        second = Linker(store).run()
+        second = LocalEngine(store).link()
         assert second.new_articles == 2
         after = {(r["a"], r["b"]): r["relation"] for r in store.relations()}
-        assert Linker(store).run().new_articles == 0  # nothing left to link
+        assert LocalEngine(store).link().new_articles == 0  # nothing left to link
         ids = _ids(store)
     assert all(after[k] == v for k, v in before.items())  # old pairs kept as they were
     new_pairs = set(after) - set(before)

@@ -86,21 +86,25 @@ def test_run_writes_all_formats_escaped(tmp_path: Path) -> None:
     assert empty.exit_code == 1
 
 
-def test_report_renders_stored_stories_without_analysis(tmp_path: Path) -> None:
-    from newsfold.fold import fold
-    from newsfold.report.stories import build
+def test_report_renders_stored_stories_without_analysis(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsfold.embed import Encoders
+    from newsfold.engines.local import LocalEngine
     from newsfold.store import Store
 
-    class Refuses(Summarizer):
-        def summarize(self, *args: object, **kwargs: object) -> list:  # type: ignore[override]
-            raise AssertionError("analysed again")
+    def refuses(*args: object, **kwargs: object) -> list:
+        raise AssertionError("analysed again")
 
     with Store(tmp_path / "s.db") as store:
+        engine = LocalEngine(store, Encoders.fake())
         for raw in STORY:
             store.add(build_article({**raw, "language": "en"}))
-        fold(store)
-        first = build(store)
-        again = build(store, summarizer=Refuses())  # unchanged stories: read back
+        engine.fold()
+        first = engine.report()
+        with monkeypatch.context() as m:
+            m.setattr(Summarizer, "summarize", refuses)
+            again = engine.report()  # unchanged stories: read back
         assert again["stories"] == first["stories"]
         store.add(
             build_article(
@@ -112,17 +116,14 @@ def test_report_renders_stored_stories_without_analysis(tmp_path: Path) -> None:
                 }
             )
         )
-        fold(store)
-        try:
-            build(store, summarizer=Refuses())
-        except AssertionError:  # the story gained an article: analysed anew
-            pass
-        else:
-            raise AssertionError("a changed story was not analysed again")
+        engine.fold()
+        monkeypatch.setattr(Summarizer, "summarize", refuses)
+        with pytest.raises(AssertionError, match="analysed again"):
+            engine.report()  # the story gained an article: analysed anew
 
 
 def test_analyse_continues_from_the_store(tmp_path: Path) -> None:
-    from newsfold.pipeline import STAGES, analyse
+    from newsfold.engines.local import STAGES, analyse
     from newsfold.store import Store
 
     seen: list[str] = []

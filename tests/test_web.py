@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from newsfold.article import build_article
 from newsfold.cli import app as cli
-from newsfold.pipeline import analyse
+from newsfold.engines.local import analyse
 from newsfold.store import Store
 from newsfold.web.app import Limits, create_app
 from newsfold.web.jobs import display_name

@@ -26,12 +26,14 @@ from newsfold import dates, langid
 from newsfold.normalize import clean_text
 from newsfold.sentences import split_sentences
 
-__all__ = ["Article", "ArticleError", "Sentence", "article_id", "build_article"]
+__all__ = ["Article", "ArticleError", "Sentence", "article_id", "build_article", "lead_text"]
 
 #: Fields of the interchange record (see docs/formats.md); everything else is kept in ``extra``.
 RECORD_FIELDS = ("id", "text", "title", "source", "url", "published", "language", "author")
 
 _TITLE_MAX_CHARS = 120
+#: Characters of an article's lead (its title and opening): what encoders read to place it.
+LEAD_CHARS = 600
 
 
 class ArticleError(ValueError):
@@ -88,6 +90,11 @@ class Article:
         return len(self.spans)
 
     @property
+    def lead(self) -> str:
+        """The article's lead: :func:`lead_text` of its text and title."""
+        return lead_text(self.text, self.title)
+
+    @property
     def content_hash(self) -> str:
         return content_hash(self.text, self.source)
 
@@ -106,6 +113,13 @@ class Article:
         for key, value in self.extra.items():
             record.setdefault(key, value)
         return record
+
+
+def lead_text(text: str, title: str | None = None) -> str:
+    """The one definition of a lead: the title, then the text, cut to :data:`LEAD_CHARS`
+    characters (an encoder reads about 128 tokens of it)."""
+    lead = f"{title}. {text}" if title else text
+    return lead[:LEAD_CHARS]
 
 
 def _id_text(text: str) -> str:

@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich import box
@@ -34,6 +34,9 @@ from newsfold.article import Article
 from newsfold.dataset import write_jsonl
 from newsfold.readers import READERS, Problem, ReadOptions
 from newsfold.store import Store, StoreError, default_db_path
+
+if TYPE_CHECKING:
+    from newsfold.engines.local import LocalEngine
 
 app = typer.Typer(
     name="newsfold",
@@ -773,17 +776,17 @@ def links(
     Articles added since the last run are compared with the whole store; earlier pairs are
     kept. Prints the reuse trees: each derived article under its most likely source.
     """
-    from newsfold.links import Linker, reuse_trees
+    from newsfold.trees import reuse_trees
 
     with _open(db) as store:
         progress = _progress("links", disabled=quiet or as_json, extra="{task.fields[stage]}")
         with progress:
             task = progress.add_task("links", total=None, stage="")
 
-            def on_progress(stage: str, done: int, total: int) -> None:
-                progress.update(task, stage=stage, completed=done, total=total)
+            def on_progress(_stage: str, step: str, done: int, total: int) -> None:
+                progress.update(task, stage=step, completed=done, total=total)
 
-            report = Linker(store).run(on_progress)
+            report = _engine(store, on_progress).link()
         relations = store.relations()
         trees = reuse_trees(relations)
         titles = {
@@ -831,8 +834,6 @@ def stories(
     once), its time span and languages.
     """
     from newsfold.dates import parse_datetime
-    from newsfold.fold import describe, fold
-    from newsfold.links import Linker
 
     _checked_filters(since, None)
     floor = parse_datetime(since) if since else None
@@ -841,14 +842,15 @@ def stories(
         with progress:
             task = progress.add_task("stories", total=None, stage="")
 
-            def on_progress(stage: str, done: int, total: int) -> None:
-                progress.update(task, stage=stage, completed=done, total=total)
+            def on_progress(_stage: str, step: str, done: int, total: int) -> None:
+                progress.update(task, stage=step, completed=done, total=total)
 
-            Linker(store).run(on_progress)
-            report = fold(store, on_progress=on_progress)
+            engine = _engine(store, on_progress)
+            engine.link()
+            report = engine.fold()
         found = [
             s
-            for s in describe(store)
+            for s in engine.describe()
             if s.size >= min_size and (floor is None or (s.last is not None and s.last >= floor))
         ]
     if as_json:
@@ -893,10 +895,8 @@ def story(
     as_json: JsonOption = False,
 ) -> None:
     """Show one story: its articles, their roles (original, copy, independent) and sources."""
-    from newsfold.fold import describe
-
     with _open(db) as store:
-        found = describe(store, [_story_id(store, story_id)])[0]
+        found = _engine(store).describe([_story_id(store, story_id)])[0]
     if as_json:
         _write_json(found.to_dict())
         return
@@ -924,6 +924,13 @@ def story(
             m.article, _date(m.published), escape(m.source or "?"), role, escape(_cut(m.title, 90))
         )
     out.print(table)
+
+
+def _engine(store: Store, on_progress: Any = None) -> LocalEngine:
+    """The local engine over ``store`` (see :mod:`newsfold.engines.local`)."""
+    from newsfold.engines.local import LocalEngine
+
+    return LocalEngine(store, on_progress=on_progress)
 
 
 def _story_id(store: Store, ref: str) -> str:
@@ -956,10 +963,8 @@ def facts(
     """Compare a story's facts across its articles: numbers, quotations and names, each group
     with its status (agree, compatible, update, conflict; exact, altered, different; consistent,
     alias) and the sentences behind it."""
-    from newsfold.facts import story_facts
-
     with _open(db) as store:
-        found = story_facts(store, _story_id(store, story_id))
+        found = _engine(store).story_facts(_story_id(store, story_id))
     if as_json:
         _write_json(found.to_dict())
         return
@@ -1007,13 +1012,11 @@ def claims(
 ) -> None:
     """List an article's claims: numbers, quotations with speakers, names and dates, each with
     its character span."""
-    from newsfold.facts import article_claims
-
     with _open(db) as store:
         article = store.get(article_id)
         if article is None:
             _fail(f"no article with id {article_id!r} (newsfold articles lists them)")
-        found = article_claims(store, [article.id])[0]
+        found = _engine(store).claims([article.id])[0]
     if as_json:
         _write_json(found.to_dict())
         return
@@ -1065,16 +1068,16 @@ def _formats(value: str) -> list[str]:
 
 def _write_report(store: Store, out_dir: Path, formats: list[str], ids: list[str] | None,
                   quiet: bool, refresh: bool = False) -> Path:  # fmt: skip
-    from newsfold.report.stories import build, write
+    from newsfold.report.stories import write
 
     progress = _progress("report", disabled=quiet)
     with progress:
         task = progress.add_task("report", total=None)
 
-        def step(done: int, total: int) -> None:
+        def step(_stage: str, _step: str, done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        data = build(store, ids, on_story=step, refresh=refresh)
+        data = _engine(store, step).report(ids, refresh=refresh)
     return write(data, out_dir, formats)
 
 
@@ -1117,7 +1120,7 @@ def run(
 ) -> None:
     """The whole job in one command: ingest, link, fold into stories, compare facts, and write
     the report; the last line names its entry file."""
-    from newsfold.pipeline import STAGES, analyse
+    from newsfold.engines.local import STAGES
     from newsfold.report.stories import write
 
     chosen = _formats(formats)
@@ -1139,7 +1142,7 @@ def run(
             def on_progress(stage: str, step: str, done: int, total: int) -> None:
                 progress.update(tasks[stage], step=step, completed=done, total=total, visible=True)
 
-            analysis = analyse(store, on_progress)
+            analysis = _engine(store, on_progress).run()
         clock = time.perf_counter()
         entry = write(analysis.report, out_dir, chosen)
         seconds.update(analysis.seconds)

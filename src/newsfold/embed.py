@@ -1,7 +1,14 @@
 """Sentence encoders behind one small interface: texts in, L2-normalised vectors out.
 
-:class:`MiniLM` runs all-MiniLM-L6-v2 (384 dimensions, English) through onnxruntime: no PyTorch,
-nothing downloaded. Where the model comes from, first match wins:
+Encoders are injected, never looked up: a stage kernel is given an :class:`Encoders` bundle (which
+encoder reads sentences, which reads leads, which reads across languages) and loads it in its
+``setup()``. :class:`FakeEncoder` needs no model at all (hashed words projected at random): tests
+use it, so most tests load no model.
+
+:class:`StaticEncoder` is a table of token vectors averaged over a text's tokens (no network, no
+attention): thousands of sentences a second, for the cheap-first steps (candidate leads, sentence
+alignment, summary support). :class:`MiniLM` runs all-MiniLM-L6-v2 (384 dimensions, English)
+through onnxruntime: no PyTorch, nothing downloaded. Where the model comes from, first match wins:
 
 1. ``$NEWSFOLD_MINILM_DIR``: a folder holding ``model.onnx`` and ``tokenizer.json`` (an official
    export, for users who have one);
@@ -16,7 +23,10 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
+import zlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
@@ -27,9 +37,13 @@ from numpy.typing import NDArray
 __all__ = [
     "Encoder",
     "EncoderUnavailable",
+    "Encoders",
+    "FakeEncoder",
     "MiniLM",
     "MultilingualE5",
+    "StaticEncoder",
     "default_encoder",
+    "default_encoders",
     "multilingual_encoder",
 ]
 
@@ -41,10 +55,14 @@ class EncoderUnavailable(RuntimeError):
 
 
 class Encoder(Protocol):
-    """Anything that turns texts into unit vectors."""
+    """Anything that turns texts into unit vectors. ``thresholds``: the encoder's own cosines
+    from which two sentences are paraphrases (``paraphrase``), two leads tell one story
+    (``same_story``) and, for encoders that read several languages, two sentences render each
+    other (``translation``); see :meth:`newsfold.align.SentenceAligner.for_encoder`."""
 
     name: str
     dim: int
+    thresholds: dict[str, float]
 
     def encode(self, texts: Sequence[str]) -> NDArray[np.float32]: ...
 
@@ -77,6 +95,7 @@ class MiniLM:
 
     name = "all-MiniLM-L6-v2"
     dim = 384
+    thresholds: dict[str, float] = {"paraphrase": 0.78, "same_story": 0.55}  # noqa: RUF012
 
     def __init__(self, *, threads: int | None = None, max_tokens: int = 128, batch: int = 64):
         self.threads = threads
@@ -135,6 +154,8 @@ class MultilingualE5:
 
     name = "multilingual-e5-small"
     dim = 384
+    #: Its cosines run high: unrelated sentences score about 0.7.
+    thresholds: dict[str, float] = {"translation": 0.86, "same_story": 0.86}  # noqa: RUF012
 
     def __init__(self, *, threads: int | None = None) -> None:
         self.threads = threads
@@ -168,3 +189,137 @@ def multilingual_encoder() -> Encoder:
 def default_encoder() -> Encoder:
     """The encoder newsfold uses unless told otherwise (loaded once per process)."""
     return MiniLM()
+
+
+class FakeEncoder:
+    """A model-free encoder for tests: each word gets a fixed random unit vector (seeded by the
+    word's CRC-32), a text the normalised sum of its words' vectors. Texts sharing words are
+    close, unrelated texts near orthogonal, and nothing is loaded or downloaded."""
+
+    name = "fake"
+    thresholds: dict[str, float] = {  # noqa: RUF012
+        "paraphrase": 0.7,
+        "same_story": 0.3,
+        "translation": 0.7,
+    }
+
+    def __init__(self, dim: int = 64) -> None:
+        self.dim = dim
+        self._words: dict[str, NDArray[np.float32]] = {}
+
+    def _word(self, word: str) -> NDArray[np.float32]:
+        vec = self._words.get(word)
+        if vec is None:
+            rng = np.random.default_rng(zlib.crc32(word.encode("utf-8")))
+            vec = rng.standard_normal(self.dim).astype(np.float32)
+            self._words[word] = vec
+        return vec
+
+    def encode(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for k, text in enumerate(texts):
+            for word in _FAKE_WORD.findall(text.casefold()):
+                out[k] += self._word(word)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.maximum(norms, 1e-12)
+
+
+_FAKE_WORD = re.compile(r"\w+")
+
+
+class StaticEncoder:
+    """Static embeddings: a text's vector is the mean of its tokens' rows in a fixed table
+    (optionally weighted per token), L2-normalised. Tokenising is the Rust ``tokenizers``
+    library on a whole batch, pooling one ``np.add.reduceat``: no Python loop per token.
+
+    ``folder`` holds ``tokenizer.json`` and ``embeddings.npy`` (rows indexed by token id; an
+    optional ``weights.npy`` weighs each token); :meth:`wordllama` reads the table the
+    ``wordllama`` package ships.
+    """
+
+    def __init__(
+        self,
+        folder: str | os.PathLike[str],
+        name: str,
+        thresholds: dict[str, float],
+        max_tokens: int = 256,
+    ) -> None:
+        self.folder = Path(folder)
+        self.name = name
+        self.thresholds = thresholds
+        self.max_tokens = max_tokens
+        self._table: NDArray[np.float32] | None = None
+        self._weights: NDArray[np.float32] | None = None
+        self._tokenizer: Any = None
+        self.dim = 0
+
+    def __getstate__(self) -> dict[str, Any]:  # pickled without the loaded table
+        state = dict(self.__dict__)
+        state.update(_table=None, _weights=None, _tokenizer=None)
+        return state
+
+    def _load(self) -> None:
+        from tokenizers import Tokenizer
+
+        table = Path(self.folder, "embeddings.npy")
+        tokenizer = Path(self.folder, "tokenizer.json")
+        if not table.is_file() or not tokenizer.is_file():
+            raise EncoderUnavailable(f"{self.folder} lacks embeddings.npy or tokenizer.json")
+        self._table = np.load(table).astype(np.float32)
+        weights = Path(self.folder, "weights.npy")
+        self._weights = np.load(weights).astype(np.float32) if weights.is_file() else None
+        self._tokenizer = Tokenizer.from_file(str(tokenizer))
+        self._tokenizer.no_padding()
+        self._tokenizer.enable_truncation(max_length=self.max_tokens)
+        self.dim = int(self._table.shape[1])
+
+    def setup(self) -> None:
+        """Load the table now (else on the first :meth:`encode`)."""
+        if self._table is None:
+            self._load()
+
+    def encode(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        self.setup()
+        assert self._table is not None
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
+        encodings = self._tokenizer.encode_batch(list(texts), add_special_tokens=False)
+        lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(texts))
+        if not lengths.sum():
+            return out
+        ids = np.fromiter(
+            (i for e in encodings for i in e.ids), dtype=np.int64, count=int(lengths.sum())
+        )
+        rows = self._table[ids]
+        if self._weights is not None:
+            rows = rows * self._weights[ids, None]
+        has = lengths > 0
+        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))[has]
+        out[has] = np.add.reduceat(rows, starts, axis=0)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.maximum(norms, 1e-12)
+
+
+@dataclass(frozen=True)
+class Encoders:
+    """Which encoder reads what: ``sentence`` (sentence alignment, summary support, number
+    contexts), ``lead`` (candidate pairs and story placement), ``cross`` (texts in different
+    languages). Injected into stage kernels; picklable (models load lazily in each process)."""
+
+    sentence: Encoder
+    lead: Encoder
+    cross: Encoder
+
+    @classmethod
+    def fake(cls, dim: int = 64) -> Encoders:
+        """Model-free encoders for tests (one :class:`FakeEncoder` for every role)."""
+        enc = FakeEncoder(dim)
+        return cls(enc, enc, enc)
+
+
+def default_encoders() -> Encoders:
+    """The encoders the pipeline uses unless told otherwise: a fast static model for sentences
+    and leads, the multilingual E5 across languages (each loaded on first use)."""
+    minilm = MiniLM()
+    return Encoders(sentence=minilm, lead=minilm, cross=MultilingualE5())

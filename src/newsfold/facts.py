@@ -1,47 +1,23 @@
-"""Facts of stored articles and stories: claims read once and kept, reconciled per story.
+"""Facts of a story: its articles' claims reconciled, with the texts they point into.
 
-:func:`article_claims` returns the claims of stored articles, reading (with
-:class:`~newsfold.claims.ClaimExtractor`) only those the store does not hold yet for the current
-extractor version, and storing them. :func:`story_facts` reconciles a stored story's claims
-(:class:`~newsfold.reconcile.Reconciler`), telling it which articles copy which (the stored
-reuse relations), and returns a :class:`StoryFacts` view.
+:func:`story_facts` reconciles the claims of one story's articles
+(:class:`~newsfold.reconcile.Reconciler`), telling it which articles copy which (the derived
+relations among them, through their reuse trees), and returns a :class:`StoryFacts` view. The
+claims themselves are read once per article by the claims stage and cached by the engine.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from newsfold.claims import VERSION, ArticleClaims, ClaimExtractor
-from newsfold.links import reuse_trees
+from newsfold.article import Article
+from newsfold.claims import ArticleClaims
 from newsfold.reconcile import FactGroup, Reconciler
-from newsfold.relations import DERIVED
-from newsfold.store import Store
+from newsfold.trees import reuse_trees
 
-__all__ = ["StoryFacts", "article_claims", "story_facts"]
-
-
-def article_claims(
-    store: Store, ids: Sequence[str], extractor: ClaimExtractor | None = None
-) -> list[ArticleClaims]:
-    """The claims of the articles ``ids`` (in order), read and stored where missing."""
-    articles = {i: store.get(i) for i in ids}
-    missing = [i for i in ids if articles[i] is None]
-    if missing:
-        raise KeyError(missing[0])
-    stored = store.claims(list(ids), VERSION)
-    todo = [articles[i] for i in ids if i not in stored]
-    if todo:
-        read = (extractor or ClaimExtractor()).transform(todo)  # type: ignore[arg-type]
-        rows = [(c.article, json.dumps(c.to_dict(), ensure_ascii=False)) for c in read]
-        store.put_claims(VERSION, rows)
-        stored.update(rows)
-    return [
-        ArticleClaims.from_dict(json.loads(stored[i]), articles[i].published)  # type: ignore[union-attr]
-        for i in ids
-    ]
+__all__ = ["StoryFacts", "story_facts"]
 
 
 @dataclass(slots=True)
@@ -78,35 +54,21 @@ class StoryFacts:
 
 
 def story_facts(
-    store: Store,
     story_id: str,
-    reconciler: Reconciler | None = None,
-    extractor: ClaimExtractor | None = None,
+    articles: Mapping[str, Article],
+    claims: Sequence[ArticleClaims],
+    relations: Sequence[dict[str, Any]],
+    reconciler: Reconciler,
 ) -> StoryFacts:
-    """Reconcile the claims of the stored story ``story_id`` (see the module docstring)."""
-    ids = [a for a, s, _ in store.story_members() if s == story_id]
-    if not ids:
-        raise KeyError(story_id)
-    claims = article_claims(store, ids, extractor)
-    articles = {i: store.get(i) for i in ids}
-    texts = {i: a.text for i, a in articles.items() if a is not None}
-    members = set(ids)
-    relations = [
-        r
-        for a in ids
-        for r in store.relations(a)
-        if r["relation"] in DERIVED and r["a"] == a and r["b"] in members
-    ]
+    """Reconcile the claims of one story (see the module docstring): ``articles`` its members
+    (in member order), ``claims`` theirs, ``relations`` the derived relations among them."""
+    ids = list(articles)
+    texts = {i: a.text for i, a in articles.items()}
     copies = {e["copy"]: e["source"] for t in reuse_trees(relations) for e in t["edges"]}
-    groups = (reconciler or Reconciler()).transform(claims, texts, copies)
+    groups = reconciler.transform(claims, texts, copies)
     order = {"conflict": 0, "altered": 1, "update": 2, "compatible": 3, "different": 4}
     kinds = {"number": 0, "quote": 1, "entity": 2}
     groups.sort(key=lambda g: (order.get(g.status, 5), kinds[g.kind], -len(g.claims), g.label))
     return StoryFacts(
-        story_id,
-        ids,
-        groups,
-        texts,
-        {i: a.source if a else None for i, a in articles.items()},
-        claims,
+        story_id, ids, groups, texts, {i: a.source for i, a in articles.items()}, list(claims)
     )

@@ -31,7 +31,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from newsfold.align import Alignment, SentenceAligner, word_diff
+from newsfold.align import Alignment, SentenceAligner, length_alignment, word_diff
 from newsfold.article import Article
 from newsfold.names import name_words
 
@@ -211,8 +211,8 @@ def default_aligner(cross_language: bool = False) -> SentenceAligner:
     from newsfold.embed import default_encoder, multilingual_encoder
 
     if cross_language:
-        return SentenceAligner(encoder=multilingual_encoder(), translation=TRANSLATION_COSINE)
-    return SentenceAligner(encoder=default_encoder())
+        return SentenceAligner.for_encoder(multilingual_encoder())
+    return SentenceAligner.for_encoder(default_encoder())
 
 
 #: Cosine of multilingual-e5-small sentence vectors from which two sentences translate each other
@@ -228,32 +228,37 @@ TEMPLATE_SWAPS = 0.4
 MIN_NAMED_PAIRS = 3
 
 
-def _lead(article: Article, sentences: int = 3) -> str:
-    first = " ".join(s.text for s in article.sentences[:sentences])
-    return f"{article.title or ''}. {first}"
-
-
 def compare(
     a: Article,
     b: Article,
     aligner: SentenceAligner | None = None,
     *,
     vectors: tuple[NDArray[np.float32], NDArray[np.float32]] | None = None,
+    lead_cosine: float | None = None,
 ) -> Relation:
     """The relation of ``a`` and ``b`` with its evidence (see the module docstring).
 
-    ``vectors``: the sentence embeddings of both articles, when the caller has them cached
-    (from the aligner's encoder).
+    ``vectors``: the sentence embeddings of both articles and ``lead_cosine`` the cosine of
+    their leads, when the caller has them cached (from the aligner's encoder): then nothing is
+    encoded here.
     """
     cross = bool(a.language and b.language and a.language != b.language)
     aligner = aligner or default_aligner(cross)
-    al = aligner.align(a, b, *(vectors or (None, None)))
+    if cross and vectors is None and aligner.encoder is None:
+        # No sentence vectors across languages: align by order and length, scaled by the
+        # leads' multilingual cosine (below the translation threshold nothing is aligned).
+        shown = lead_cosine if lead_cosine is not None and lead_cosine >= aligner.translation else 0
+        al = length_alignment(a, b, shown) if shown else Alignment()
+    else:
+        al = aligner.align(a, b, *(vectors or (None, None)))
     twins = template_twins(a, b, al)
     kind = _classify(a, b, al, twins)
-    if kind == "unrelated" and aligner.encoder is not None and not twins:
-        lead_a, lead_b = aligner.encoder.encode([_lead(a), _lead(b)])
-        floor = TRANSLATION_COSINE if cross else SAME_STORY_COSINE
-        if float(lead_a @ lead_b) >= floor:
+    if kind == "unrelated" and not twins:
+        if lead_cosine is None and aligner.encoder is not None:
+            lead_a, lead_b = aligner.encoder.encode([a.lead, b.lead])
+            lead_cosine = float(lead_a @ lead_b)
+        floor = aligner.translation if cross else aligner.same_story
+        if lead_cosine is not None and lead_cosine >= floor:
             kind = "same_story"
     similarity = 1.0 if kind == "duplicate" else max(al.derived_a, al.derived_b)
     return Relation(

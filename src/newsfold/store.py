@@ -169,8 +169,19 @@ CREATE TABLE story_reports (
 );
 """
 
+# Version 8: saved stage states (the story placement's clusterer, see
+# ``newsfold.stages.place``), each with the count of rows it covers: a state that does not match
+# the stored rows is not used (the stage is then restored from those rows).
+_V8 = """
+CREATE TABLE stage_states (
+    name  TEXT PRIMARY KEY,
+    rows  INTEGER NOT NULL,
+    data  BLOB NOT NULL
+);
+"""
+
 #: Schema migrations in order: migration ``i`` brings a store from version ``i`` to ``i + 1``.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
 
 
 def migrate(conn: sqlite3.Connection, migrations: Sequence[str] = MIGRATIONS) -> int:
@@ -326,6 +337,26 @@ class Store:
             row = row[0] if len(row) == 1 else None
         return _article_of(row) if row else None
 
+    def languages(self) -> list[str]:
+        """The languages of the stored articles (those known), sorted."""
+        rows = self._conn.execute(
+            "SELECT DISTINCT language FROM articles WHERE language IS NOT NULL ORDER BY language"
+        )
+        return [r[0] for r in rows]
+
+    def get_many(self, ids: Sequence[str]) -> dict[str, Article]:
+        """The stored articles of ``ids`` (exact ids; missing ones are left out)."""
+        out: dict[str, Article] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            for row in self._conn.execute(
+                f"SELECT {_COLUMNS} FROM articles WHERE id IN ({marks})", chunk
+            ):
+                article = _article_of(row)
+                out[article.id] = article
+        return out
+
     def articles(
         self,
         *,
@@ -396,13 +427,6 @@ class Store:
         except sqlite3.OperationalError:
             return quote_terms(query)
         return query
-
-    def select(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        """The rows of one read-only query (``SELECT`` or ``WITH``): for views of the store,
-        such as the web app's story listing, that no method here provides."""
-        if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
-            raise ValueError("Store.select runs SELECT queries only")
-        return self._conn.execute(sql, tuple(params)).fetchall()
 
     def stats(self) -> dict[str, Any]:
         """Counts: articles, by source and by language, and the span of publication dates."""
@@ -528,6 +552,20 @@ class Store:
                 [(a, model, v) for a, v in rows],
             )
 
+    def stage_state(self, name: str) -> tuple[int, bytes] | None:
+        """A stage's saved state and the count of rows it covers (None: none saved)."""
+        row = self._conn.execute(
+            "SELECT rows, data FROM stage_states WHERE name = ?", (name,)
+        ).fetchone()
+        return (int(row[0]), bytes(row[1])) if row else None
+
+    def put_stage_state(self, name: str, rows: int, data: bytes) -> None:
+        with self.transaction():
+            self._conn.execute(
+                "INSERT OR REPLACE INTO stage_states (name, rows, data) VALUES (?, ?, ?)",
+                (name, rows, data),
+            )
+
     def _by_ids(
         self,
         select: str,
@@ -587,6 +625,15 @@ class Store:
             for a, b, kind, sim, ca, cb, source, conf in rows
         ]  # fmt: skip
 
+    def relation_pairs(self, kinds: Sequence[str]) -> list[tuple[str, str]]:
+        """``(a, b)`` of every stored relation of the given ``kinds``, ordered."""
+        rows = self._conn.execute(
+            "SELECT a, b FROM relations WHERE kind IN (SELECT value FROM json_each(?)) "
+            "ORDER BY a, b",
+            (json.dumps(list(kinds)),),
+        )
+        return [(r[0], r[1]) for r in rows]
+
     def relations(self, article_id: str | None = None) -> list[dict[str, Any]]:
         """Stored relations (all, or those of one article), as dicts with their evidence."""
         if article_id is None:
@@ -597,6 +644,154 @@ class Store:
                 (article_id, article_id),
             )
         return [json.loads(r[0]) for r in rows]
+
+    # -- views of the store (the web app's lists, pages and upload jobs; see newsfold.web)
+    def last_seq(self) -> int:
+        """The sequence number of the last article stored (0: none): the articles stored
+        after this moment are :meth:`ids_after` it."""
+        row = self._conn.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()
+        return int(row[0])
+
+    def ids_after(self, seq: int) -> list[str]:
+        """Ids of the articles stored after sequence number ``seq``, in the order stored."""
+        rows = self._conn.execute("SELECT id FROM articles WHERE seq > ? ORDER BY seq", (seq,))
+        return [r[0] for r in rows]
+
+    def stories_of(self, article_ids: Sequence[str]) -> list[str]:
+        """The stories holding any of ``article_ids`` (each once), sorted."""
+        stories: set[str] = set()
+        for start in range(0, len(article_ids), 500):
+            chunk = list(article_ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = self._conn.execute(
+                f"SELECT DISTINCT story FROM story_members WHERE article IN ({marks})", chunk
+            )
+            stories.update(r[0] for r in rows)
+        return sorted(stories)
+
+    def story_of(self, article_id: str) -> str | None:
+        """The story holding the article ``article_id`` (its exact id), None when unfolded."""
+        row = self._conn.execute(
+            "SELECT story FROM story_members WHERE article = ?", (article_id,)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def find_story(self, ref: str) -> str | None:
+        """The story whose id is ``ref`` or that holds the article ``ref`` (exact ids), else
+        None."""
+        row = self._conn.execute(
+            "SELECT story FROM story_members WHERE story = ? OR article = ? LIMIT 1", (ref, ref)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def story_index_rows(
+        self,
+    ) -> list[tuple[str, int, str | None, str | None, str | None, str | None]]:
+        """``(story, seq, source, language, published_utc, title)`` of every folded article,
+        in placement order; ``seq`` is the article's own (what :meth:`fts_ranks` gives)."""
+        return self._conn.execute(
+            "SELECT m.story, a.seq, a.source, a.language, a.published_utc, a.title "
+            "FROM story_members m JOIN articles a ON a.id = m.article ORDER BY m.seq"
+        ).fetchall()
+
+    def report_headlines(self) -> list[tuple[str, str | None, int | None, int | None]]:
+        """``(story, headline, independent sources, outlets)`` of every stored story report,
+        read from its JSON (None where the report lacks the field); in no set order."""
+        return self._conn.execute(
+            "SELECT story, json_extract(data, '$.headline'), "
+            "json_extract(data, '$.counts.independent_sources'), "
+            "json_extract(data, '$.counts.outlets') FROM story_reports"
+        ).fetchall()
+
+    def fts_ranks(self, query: str) -> list[tuple[int, float]]:
+        """``(seq, rank)`` of every article matching ``query`` (FTS5 syntax when valid, else
+        its words: see :meth:`match_query`): its BM25 rank, title weighing 5 and text 1, lower
+        is better; in no set order."""
+        return self._conn.execute(
+            "SELECT rowid, bm25(articles_fts, 5.0, 1.0) FROM articles_fts "
+            "WHERE articles_fts MATCH ?",
+            (self.match_query(query),),
+        ).fetchall()
+
+    def change_marker(self) -> tuple[int, int, int, int, int]:
+        """A cheap value that changes whenever articles, story members or story reports are
+        added or replaced: what caches of views of the stories key on."""
+        row = self._conn.execute(
+            "SELECT (SELECT count(*) FROM story_members), "
+            "(SELECT coalesce(max(seq), -1) FROM story_members), "
+            "(SELECT coalesce(max(rowid), 0) FROM story_reports), "
+            "(SELECT count(*) FROM story_reports), (SELECT coalesce(max(seq), 0) FROM articles)"
+        ).fetchone()
+        return tuple(row)
+
+    def distinct_sources(self) -> list[str]:
+        """Every outlet named by a stored article, sorted."""
+        rows = self._conn.execute(
+            "SELECT DISTINCT source FROM articles WHERE source IS NOT NULL ORDER BY source"
+        )
+        return [r[0] for r in rows]
+
+    def distinct_languages(self) -> list[str]:
+        """Every language code of a stored article, sorted."""
+        rows = self._conn.execute(
+            "SELECT DISTINCT language FROM articles WHERE language IS NOT NULL ORDER BY language"
+        )
+        return [r[0] for r in rows]
+
+    def related_titles(self, article_id: str) -> dict[str, str]:
+        """Id → title (the id when untitled) of every article with a stored relation to
+        ``article_id``."""
+        rows = self._conn.execute(
+            "SELECT id, coalesce(title, id) FROM articles WHERE id IN "
+            "(SELECT b FROM relations WHERE a = ? UNION SELECT a FROM relations WHERE b = ?)",
+            (article_id, article_id),
+        )
+        return {r[0]: r[1] for r in rows}
+
+    def article_page(
+        self,
+        *,
+        query: str = "",
+        source: str | None = None,
+        language: str | None = None,
+        limit: int,
+        offset: int = 0,
+    ) -> tuple[list[tuple[str, str | None, str | None, str | None, str | None, str | None]], int]:
+        """One page of articles as ``(id, title, source, published, language, story)`` rows
+        (``story``: None when unfolded), and how many articles the filters keep in all.
+
+        With a ``query`` (FTS5 syntax when valid, else its words), only the matching articles,
+        best match first; without, newest first (undated last). ``source`` and ``language``
+        keep the articles with exactly that value.
+        """
+        query = query.strip()
+        where: list[str] = []
+        params: list[Any] = []
+        if source:
+            where.append("a.source = ?")
+            params.append(source)
+        if language:
+            where.append("a.language = ?")
+            params.append(language)
+        cols = "a.id, a.title, a.source, a.published, a.language, m.story"
+        if query:
+            sql = (
+                f"SELECT {cols} FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
+                "LEFT JOIN story_members m ON m.article = a.id WHERE articles_fts MATCH ?"
+                + "".join(f" AND {w}" for w in where)
+            )
+            order = "bm25(articles_fts, 5.0, 1.0), a.seq"
+            params.insert(0, self.match_query(query))
+        else:
+            sql = f"SELECT {cols} FROM articles a LEFT JOIN story_members m ON m.article = a.id" + (
+                f" WHERE {' AND '.join(where)}" if where else ""
+            )
+            order = "a.published_utc IS NULL, a.published_utc DESC, a.seq DESC"
+        total = self._conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+        rows = self._conn.execute(
+            f"{sql} ORDER BY {order} LIMIT ? OFFSET ?", (*params, limit, offset)
+        ).fetchall()
+        return rows, int(total)
 
     # -- ingest (the pipeline lives in newsfold.ingest)
     def ingest(

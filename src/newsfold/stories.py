@@ -20,8 +20,8 @@ model whose weights (:data:`WEIGHTS`) were fitted on labelled stories, not hand-
   :data:`TIME_SCALE_DAYS` (neutral when either side has no date). An article's date is its
   publication date, else the first full date its text mentions (:attr:`StoryRecord.when`).
 
-Articles that reuse each other (a copy and its source, see :mod:`newsfold.links`) are always one
-story: pass ``links`` to :meth:`StoryClusterer.partial_fit`.
+Articles that reuse each other (a copy and its source, see :mod:`newsfold.stages.judge`) are
+always one story: pass ``links`` to :meth:`StoryClusterer.partial_fit`.
 
 Placing an article weighs the ``candidates`` stories nearest in meaning among those active around
 its date (``window_days``; undated stories always count), found by one matrix product over the
@@ -40,7 +40,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from newsfold.align import _words
-from newsfold.article import Article
+from newsfold.article import Article, lead_text
 from newsfold.corroborate import STOPWORDS
 from newsfold.dates import mentioned_dates
 from newsfold.embed import Encoder, default_encoder
@@ -75,8 +75,6 @@ PAIR_WEIGHTS: tuple[float, float, float, float] = (-9.47, 9.48, 17.42, 1.5)
 PAIR_WEIGHTS_MULTILINGUAL: tuple[float, float, float, float] = (-45.52, 48.02, 14.21, 1.5)
 #: Days over which the time signal decays by a factor e (a story a week away still counts).
 TIME_SCALE_DAYS = 3.0
-#: Characters of the lead embedded (the encoder reads 128 tokens at most).
-LEAD_CHARS = 600
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +96,7 @@ class StoryRecord:
 
     @property
     def lead(self) -> str:
-        return f"{self.title}. {self.text}"[:LEAD_CHARS] if self.title else self.text[:LEAD_CHARS]
+        return lead_text(self.text, self.title)
 
 
 def _names(text: str) -> set[str]:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from newsfold.align import SentenceAligner
 from newsfold.article import Article
@@ -35,8 +36,9 @@ MIN_WORDS = 6
 MAX_WORDS = 60
 #: Sentences compared at once (a tile of TILE x TILE pairs): bounds memory on long stories.
 TILE = 1024
-#: Two summary sentences this close in meaning (MiniLM cosine) say the same thing.
-CLOSE = 0.8
+#: Two summary sentences whose cosine is this much above the encoder's paraphrase threshold say
+#: the same thing (0.8 for MiniLM).
+CLOSE = 0.02
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,10 +103,12 @@ class Summarizer:
         articles: Sequence[Article],
         source_of: Mapping[str, str] | None = None,
         conflicts: Sequence[FactGroup] = (),
+        vectors: Mapping[str, NDArray[np.float32]] | None = None,
     ) -> list[SummarySentence]:
         """The summary of the story told by ``articles`` (in the order given: earlier articles
         win ties). ``source_of``: each article's independent source (itself when absent);
-        ``conflicts``: the story's disputed numbers."""
+        ``conflicts``: the story's disputed numbers; ``vectors``: each article's cached
+        sentence vectors (from ``encoder``), else the sentences are encoded here."""
         source_of = source_of or {}
         language = _main_language(articles)
         units = [
@@ -117,8 +121,12 @@ class Summarizer:
         if not units:
             return []
         texts = [s.text for _, s in units]
-        vectors = (self.encoder or default_encoder()).encode(texts)
-        aligner = self.aligner or SentenceAligner()
+        encoder = self.encoder or default_encoder()
+        if vectors is not None and all(a.id in vectors for a, _ in units):
+            matrix = np.stack([vectors[a.id][s.index] for a, s in units])
+        else:
+            matrix = encoder.encode(texts)
+        aligner = self.aligner or SentenceAligner.for_encoder(encoder)
         index = {a.id: k for k, a in enumerate(articles)}
         owner = np.array([index[a.id] for a, _ in units])
         # Every sentence against every other, tile by tile: a story of thousands of sentences
@@ -131,7 +139,7 @@ class Summarizer:
             for c0 in range(0, len(units), TILE):
                 cols = slice(c0, c0 + TILE)
                 score, lex, cos = aligner.score_matrix(
-                    texts[rows], texts[cols], vectors[rows], vectors[cols]
+                    texts[rows], texts[cols], matrix[rows], matrix[cols]
                 )
                 centrality[rows] += (cos if cos is not None else lex).sum(axis=1)
                 match = aligner.match_matrix(lex, cos)
@@ -160,8 +168,8 @@ class Summarizer:
             if not chosen:
                 return False
             picked = [texts[j] for j in chosen]
-            _, lex, cos = aligner.score_matrix([texts[i]], picked, vectors[[i]], vectors[chosen])
-            close = cos is not None and bool((cos >= CLOSE).any())
+            _, lex, cos = aligner.score_matrix([texts[i]], picked, matrix[[i]], matrix[chosen])
+            close = cos is not None and bool((cos >= aligner.paraphrase + CLOSE).any())
             return bool(aligner.match_matrix(lex, cos).any()) or close
 
         chosen: list[int] = []
@@ -198,6 +206,33 @@ class Summarizer:
                 )
             )
         return out
+
+
+def lead_summary(
+    article: Article, sentences: int = 3, words: int | None = None
+) -> list[SummarySentence]:
+    """The summary of a one-article story: its opening news sentences (a lead is what its
+    writer chose to say first), each cited to the article itself; nothing is compared."""
+    out: list[SummarySentence] = []
+    total = 0
+    for sentence in article.sentences:
+        if len(out) >= sentences:
+            break
+        text = sentence.text
+        if not MIN_WORDS <= len(text.split()) <= MAX_WORDS or not _whole(text):
+            continue
+        skip = _dateline(text)
+        n_words = len(text[skip:].split())
+        if words is not None and out and total + n_words > words:
+            break
+        total += n_words
+        citation = Citation(article.id, sentence.start, sentence.end)
+        out.append(
+            SummarySentence(
+                text[skip:], article.id, sentence.start + skip, sentence.end, [citation]
+            )
+        )
+    return out
 
 
 # A wire dateline opening a sentence: "VALMORA, March 3 (Meridian) — ", "WASHINGTON (AP) - ".

@@ -1,10 +1,11 @@
 """The story report: each story told once, as JSON, Markdown and static HTML.
 
-:func:`build` gathers, for the stored stories, what the reader needs: headline, attributed
+:func:`story_report` gathers, for one story, what the reader needs: headline, attributed
 summary (:mod:`newsfold.summary`), "N articles from M outlets, K independent sources", facts with
 conflicts (:mod:`newsfold.facts`), the quotations compared, the reuse tree, the sources table and
-the timeline (articles by publication time, and the dated events their texts mention). The
-result is one JSON-ready dict (schema :data:`SCHEMA`, documented in ``docs/report-schema.md``).
+the timeline (articles by publication time, and the dated events their texts mention).
+:func:`assemble` puts the stories in one JSON-ready dict (schema :data:`SCHEMA`, documented in
+``docs/report-schema.md``); the engine builds it (``LocalEngine.report``).
 :func:`write` renders it: ``report.json``; ``index.md`` and ``stories/ID.md``; ``index.html``
 and ``stories/ID.html`` (one folder, no script, no network, every article text escaped).
 """
@@ -14,19 +15,29 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from newsfold.facts import story_facts
-from newsfold.fold import describe
-from newsfold.links import reuse_trees
-from newsfold.relations import DERIVED
-from newsfold.store import Store
-from newsfold.summary import Summarizer
+import numpy as np
+from numpy.typing import NDArray
 
-__all__ = ["FORMATS", "SCHEMA", "article_names", "build", "write"]
+from newsfold.article import Article
+from newsfold.describe import Story
+from newsfold.facts import StoryFacts
+from newsfold.summary import Summarizer, lead_summary
+from newsfold.trees import reuse_trees
+
+__all__ = [
+    "FORMATS",
+    "SCHEMA",
+    "article_names",
+    "assemble",
+    "members_key",
+    "story_report",
+    "write",
+]
 
 #: The report's JSON schema name and version.
 SCHEMA = "newsfold.report/1"
@@ -35,41 +46,10 @@ VERSION = 1
 FORMATS = ("html", "md", "json")
 
 
-def build(
-    store: Store,
-    story_ids: Sequence[str] | None = None,
-    summarizer: Summarizer | None = None,
-    on_story: Callable[[int, int], None] | None = None,
-    refresh: bool = False,
-) -> dict[str, Any]:
-    """The report of the stored stories (all, or those named), largest and most recent first.
-    A story whose members have not changed since its report was stored is read back, not
-    analysed again (``refresh`` analyses every story anew)."""
-    wanted = None if story_ids is None else set(story_ids)
-    members: dict[str, list[str]] = {}
-    for article_id, story_id, _ in store.story_members():
-        if wanted is None or story_id in wanted:
-            members.setdefault(story_id, []).append(article_id)
-    notify = on_story or (lambda _done, _total: None)
-    out = []
-    keys: dict[str, str] = {}
-    for story_id, ids in members.items():
-        keys[story_id] = hashlib.sha1("\n".join(sorted(ids)).encode()).hexdigest()
-        stored = None if refresh else store.story_report(story_id, keys[story_id], VERSION)
-        if stored is not None:  # unchanged since reported: no story view, no analysis
-            out.append(json.loads(stored))
-            notify(len(out), len(members))
-    done = {r["id"] for r in out}
-    todo = [s for s in members if s not in done]
-    if todo:
-        summarizer = summarizer or Summarizer()
-        for story in describe(store, todo):
-            built = _story(store, story, summarizer)
-            data = json.dumps(built, ensure_ascii=False)
-            store.put_story_report(story.id, keys[story.id], VERSION, data)
-            out.append(built)
-            notify(len(out), len(members))
-    # Largest first; among stories of one size, the most recent first.
+def assemble(stories: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The report of ``stories`` (each as :func:`story_report` builds it): largest first, and
+    among stories of one size the most recent first."""
+    out = list(stories)
     out.sort(key=lambda s: s["last"] or s["first"] or "", reverse=True)
     out.sort(key=lambda s: -s["counts"]["articles"])
     return {
@@ -79,19 +59,31 @@ def build(
     }
 
 
-def _story(store: Store, story: Any, summarizer: Summarizer) -> dict[str, Any]:
-    ids = [m.article for m in story.members]
-    articles = {i: store.get(i) for i in ids}
-    facts = story_facts(store, story.id)
-    trees = reuse_trees(store.relations_among(ids, sorted(DERIVED)))
+def story_report(
+    story: Story,
+    articles: Mapping[str, Article],
+    facts: StoryFacts | None,
+    relations: Sequence[dict[str, Any]],
+    summarizer: Summarizer | None,
+    vectors: Mapping[str, NDArray[np.float32]] | None = None,
+) -> dict[str, Any]:
+    """One story's part of the report. ``articles``: its members; ``facts``: its reconciled
+    facts and ``summarizer`` its summariser (both None for a one-article story: nothing to
+    compare: its lead is its summary); ``relations``: the derived relations among the
+    members; ``vectors``: their cached sentence vectors, for the summary."""
+    trees = reuse_trees(relations)
     root_of = {e["copy"]: t["root"] for t in trees for e in t["edges"]}
     # A copy's source is the root of its tree: all copies of one wire story are one source.
     ordered = sorted(
-        (a for a in articles.values() if a is not None),
+        articles.values(),
         key=lambda a: (a.published is None, a.published or datetime.min.replace(tzinfo=UTC)),
     )
-    conflicts = [g for g in facts.groups if g.status == "conflict"]
-    summary = summarizer.summarize(ordered, root_of, conflicts)
+    groups = facts.groups if facts is not None else []
+    conflicts = [g for g in groups if g.status == "conflict"]
+    if summarizer is not None:
+        summary = summarizer.summarize(ordered, root_of, conflicts, vectors)
+    else:  # one article: its lead, as its writer chose it
+        summary = [s for a in ordered for s in lead_summary(a)]
     outlets = {m.source for m in story.members if m.source}
     timeline: list[dict[str, Any]] = [
         {"when": m.published.isoformat(), "kind": "published", "article": m.article,
@@ -100,18 +92,18 @@ def _story(store: Store, story: Any, summarizer: Summarizer) -> dict[str, Any]:
         if m.published
     ]  # fmt: skip
     seen_days = set()
-    for claims in facts.claims:
+    for claims in facts.claims if facts is not None else []:
         for d in claims.dates:
             if d.resolved is None or (d.resolved, d.text.casefold()) in seen_days:
                 continue
             seen_days.add((d.resolved, d.text.casefold()))
-            text = articles[claims.article].text[d.sentence[0] : d.sentence[1]]  # type: ignore[union-attr]
+            text = articles[claims.article].text[d.sentence[0] : d.sentence[1]]
             timeline.append(
                 {"when": d.resolved.isoformat(), "kind": "mentioned", "article": claims.article,
                  "text": " ".join(text.split())}
             )  # fmt: skip
     timeline.sort(key=lambda e: (e["when"], e["kind"] != "published", e["article"]))
-    groups = [g.to_dict(facts.texts) for g in facts.groups]
+    shown = [g.to_dict(facts.texts) for g in groups] if facts is not None else []
     return {
         "id": story.id,
         "headline": story.label,
@@ -125,13 +117,19 @@ def _story(store: Store, story: Any, summarizer: Summarizer) -> dict[str, Any]:
             "independent_sources": story.sources,
         },
         "summary": [s.to_dict() for s in summary],
-        "facts": [g for g in groups if g["kind"] != "quote"],
-        "quotes": [g for g in groups if g["kind"] == "quote"],
+        "facts": [g for g in shown if g["kind"] != "quote"],
+        "quotes": [g for g in shown if g["kind"] == "quote"],
         "reuse": trees,
         "sources": [m.to_dict() for m in story.members],
         "timeline": timeline,
-        "texts": {i: a.text for i, a in articles.items() if a is not None},
+        "texts": {i: a.text for i, a in articles.items()},
     }
+
+
+def members_key(ids: Iterable[str]) -> str:
+    """The key a stored story report is kept under: a digest of its members' ids (a story
+    whose members changed is reported anew)."""
+    return hashlib.sha1("\n".join(sorted(ids)).encode()).hexdigest()
 
 
 def write(report: dict[str, Any], out: Path, formats: Iterable[str] = FORMATS) -> Path:

@@ -6,7 +6,7 @@ their articles in **one** transaction: when any file cannot be read, nothing is 
 error names the file and the problem. Readers only read bytes: nothing is executed, extracted
 to disk or followed.
 
-:class:`JobRunner` then runs :func:`newsfold.pipeline.analyse` on one worker thread, one job
+:class:`JobRunner` then runs :func:`newsfold.engines.local.analyse` on one worker thread, one job
 after another, with its own store connection (SQLite WAL: pages keep being served meanwhile);
 each :class:`Job` records its stage and progress for the job page and ``/api/jobs/ID``.
 """
@@ -86,7 +86,7 @@ def store_uploads(store: Store, uploads: Sequence[Upload]) -> tuple[IngestReport
             path.write_bytes(upload.data)
             paths.append(path)
             names[str(path)] = display_name(upload.name)
-        last = store.select("SELECT coalesce(max(seq), 0) FROM articles")[0][0]
+        last = store.last_seq()
         try:
             with store.transaction():
                 report = ingest(store, paths)
@@ -104,8 +104,7 @@ def store_uploads(store: Store, uploads: Sequence[Upload]) -> tuple[IngestReport
         result.name = names.get(result.name, result.name)
         for p in result.problems:
             p.location = p.location.replace(str(folder) + "/", "")
-    added = store.select("SELECT id FROM articles WHERE seq > ? ORDER BY seq", [last])
-    return report, [r[0] for r in added]
+    return report, store.ids_after(last)
 
 
 @dataclass
@@ -200,7 +199,7 @@ class JobRunner:
             self._thread.join(timeout=5)
 
     def _work(self) -> None:
-        from newsfold.pipeline import analyse
+        from newsfold.engines.local import analyse
 
         with Store(self.db) as store:
             while (job := self._queue.get()) is not None:
@@ -211,14 +210,8 @@ class JobRunner:
                 job.state = "running"
                 try:
                     analysis = analyse(store, progress)
-                    ids = job.articles
-                    if ids:
-                        marks = ",".join("?" * len(ids))
-                        rows = store.select(
-                            f"SELECT DISTINCT story FROM story_members WHERE article IN ({marks})",
-                            ids,
-                        )
-                        job.stories = sorted(r[0] for r in rows)
+                    if job.articles:
+                        job.stories = store.stories_of(job.articles)
                     job.seconds, job.new_stories = analysis.seconds, analysis.new_stories
                     job.state = "done"
                 except Exception as exc:  # shown on the job page; the server keeps serving

@@ -113,19 +113,12 @@ class _Index:
     def build(cls, store: Store, version: tuple[Any, ...]) -> _Index:
         members: dict[str, list[tuple[Any, ...]]] = {}
         story_of: dict[int, str] = {}
-        for story, seq, source, language, published, title in store.select(
-            "SELECT m.story, a.seq, a.source, a.language, a.published_utc, a.title "
-            "FROM story_members m JOIN articles a ON a.id = m.article ORDER BY m.seq"
-        ):
+        for story, seq, source, language, published, title in store.story_index_rows():
             members.setdefault(story, []).append((source, language, published, title))
             story_of[seq] = story
         reports = {
             story: (headline, independent, outlets)
-            for story, headline, independent, outlets in store.select(
-                "SELECT story, json_extract(data, '$.headline'), "
-                "json_extract(data, '$.counts.independent_sources'), "
-                "json_extract(data, '$.counts.outlets') FROM story_reports"
-            )
+            for story, headline, independent, outlets in store.report_headlines()
         }
         stories = {}
         for story, rows in members.items():
@@ -210,13 +203,8 @@ class Service:
     def _search(self, query: str, index: _Index) -> dict[str, float]:
         """Story → best BM25 rank among its articles matching ``query`` (FTS5 syntax when
         valid, else its words)."""
-        sql = (
-            "SELECT rowid, bm25(articles_fts, 5.0, 1.0) FROM articles_fts "
-            "WHERE articles_fts MATCH ?"
-        )
-        rows = self.store.select(sql, [self.store.match_query(query)])
         rank: dict[str, float] = {}
-        for seq, r in rows:
+        for seq, r in self.store.fts_ranks(query):
             story = index.story_of.get(seq)
             if story is not None and r < rank.get(story, float("inf")):
                 rank[story] = r
@@ -224,12 +212,7 @@ class Service:
 
     def _index(self) -> _Index:
         """The stories' list entries, rebuilt when the store's stories or reports changed."""
-        version = self.store.select(
-            "SELECT (SELECT count(*) FROM story_members), "
-            "(SELECT coalesce(max(seq), -1) FROM story_members), "
-            "(SELECT coalesce(max(rowid), 0) FROM story_reports), "
-            "(SELECT count(*) FROM story_reports), (SELECT coalesce(max(seq), 0) FROM articles)"
-        )[0]
+        version = self.store.change_marker()
         index = self._story_index
         if index is not None and index.version == version:
             return index
@@ -238,44 +221,24 @@ class Service:
                 self._story_index = _Index.build(self.store, version)
             return self._story_index
 
-    def _page(
-        self, sql: str, order: str, query: str, params: list[Any], page: int, per_page: int
-    ) -> tuple[list[tuple[Any, ...]], int]:
-        """One page of ``sql``'s rows and their count; ``query`` (FTS5 syntax when valid,
-        else its words) fills the first placeholder when given."""
-        if query:
-            query = self.store.match_query(query)
-        head = [query] if query else []
-        count = self.store.select(f"SELECT count(*) FROM ({sql})", [*head, *params])[0][0]
-        rows = self.store.select(
-            f"{sql} ORDER BY {order} LIMIT ? OFFSET ?",
-            [*head, *params, per_page, (page - 1) * per_page],
-        )
-        return rows, int(count)
-
     def facets(self) -> dict[str, list[str]]:
         """The outlets and languages stored, for the filter menus."""
-        sources = self.store.select(
-            "SELECT DISTINCT source FROM articles WHERE source IS NOT NULL ORDER BY source"
-        )
-        languages = self.store.select(
-            "SELECT DISTINCT language FROM articles WHERE language IS NOT NULL ORDER BY language"
-        )
-        return {"sources": [r[0] for r in sources], "languages": [r[0] for r in languages]}
+        return {
+            "sources": self.store.distinct_sources(),
+            "languages": self.store.distinct_languages(),
+        }
 
     def story_id(self, ref: str) -> str:
         """The story named by ``ref``: a story id, or the id of one of its articles."""
-        rows = self.store.select(
-            "SELECT story FROM story_members WHERE story = ? OR article = ? LIMIT 1", [ref, ref]
-        )
-        if not rows:
+        story = self.store.find_story(ref)
+        if story is None:
             raise NotFound(f"no story {ref!r}")
-        return str(rows[0][0])
+        return story
 
     def story(self, ref: str) -> dict[str, Any]:
         """The story's report (schema ``newsfold.report/1``, article texts included), with
         each summary citation's supporting sentence as ``text``."""
-        from newsfold.report.stories import build
+        from newsfold.engines.local import LocalEngine
 
         story_id = self.story_id(ref)
         key = (story_id, self._index().version)
@@ -284,7 +247,7 @@ class Service:
             if cached is not None:
                 self._reports.move_to_end(key)
                 return cached
-        report = build(self.store, [story_id])["stories"][0]
+        report = LocalEngine(self.store).report([story_id])["stories"][0]
         texts = report.get("texts", {})
         for sentence in report["summary"]:
             for c in sentence["citations"]:
@@ -303,26 +266,10 @@ class Service:
         """One page of articles, newest first, or best match first when searching."""
         per_page = max(1, min(per_page, MAX_PER_PAGE))
         page = max(1, page)
-        where, params = [], []
-        if source:
-            where.append("a.source = ?")
-            params.append(source)
-        if language:
-            where.append("a.language = ?")
-            params.append(language)
-        cols = "a.id, a.title, a.source, a.published, a.language, m.story"
-        join = "FROM articles a LEFT JOIN story_members m ON m.article = a.id"
-        if q.strip():
-            sql = (
-                f"SELECT {cols} FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
-                "LEFT JOIN story_members m ON m.article = a.id WHERE articles_fts MATCH ?"
-                + "".join(f" AND {w}" for w in where)
-            )
-            order = "bm25(articles_fts, 5.0, 1.0), a.seq"
-        else:
-            sql = f"SELECT {cols} {join}" + (f" WHERE {' AND '.join(where)}" if where else "")
-            order = "a.published_utc IS NULL, a.published_utc DESC, a.seq DESC"
-        rows, total = self._page(sql, order, q.strip(), params, page, per_page)
+        rows, total = self.store.article_page(
+            query=q.strip(), source=source, language=language,
+            limit=per_page, offset=(page - 1) * per_page,
+        )  # fmt: skip
         keys = ("id", "title", "source", "published", "language", "story")
         return {
             "total": total,
@@ -338,17 +285,11 @@ class Service:
         article = self.store.get(ref)
         if article is None:
             raise NotFound(f"no article {ref!r}")
-        story = self.store.select("SELECT story FROM story_members WHERE article = ?", [article.id])
+        story = self.store.story_of(article.id)
         claims = self.claims(article.id)
         relations = []
         marks: list[tuple[int, int, str, str]] = []
-        titles = dict(
-            self.store.select(
-                "SELECT id, coalesce(title, id) FROM articles WHERE id IN "
-                "(SELECT b FROM relations WHERE a = ? UNION SELECT a FROM relations WHERE b = ?)",
-                [article.id, article.id],
-            )
-        )
+        titles = self.store.related_titles(article.id)
         for rel in self.store.relations(article.id):
             side, other_side = ("a", "b") if rel["a"] == article.id else ("b", "a")
             other = rel[other_side]
@@ -383,7 +324,7 @@ class Service:
             "published": article.published.isoformat() if article.published else None,
             "language": article.language,
             "author": article.author,
-            "story": story[0][0] if story else None,
+            "story": story,
             "text": article.text,
             "segments": list(segments(article.text, marks)),
             "relations": relations,
@@ -392,12 +333,12 @@ class Service:
 
     def claims(self, ref: str) -> dict[str, Any]:
         """The article's claims (numbers, quotes, people, dates), read once and then stored."""
-        from newsfold.facts import article_claims
+        from newsfold.engines.local import LocalEngine
 
         article = self.store.get(ref)
         if article is None:
             raise NotFound(f"no article {ref!r}")
-        return article_claims(self.store, [article.id])[0].to_dict()
+        return LocalEngine(self.store).claims([article.id])[0].to_dict()
 
     def compare(self, a: str, b: str) -> dict[str, Any]:
         """Articles ``a`` and ``b`` compared now: relation, direction, aligned sentences; an
@@ -424,8 +365,7 @@ class Service:
 
     def counts(self) -> dict[str, int]:
         """How many articles and stories the store holds."""
-        articles = self.store.select("SELECT count(*) FROM articles")[0][0]
-        return {"articles": int(articles), "stories": len(self._index().stories)}
+        return {"articles": self.store.count(), "stories": len(self._index().stories)}
 
 
 def segments(text: str, marks: list[tuple[int, int, str, str]]) -> Iterator[dict[str, Any]]:

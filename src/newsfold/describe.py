@@ -1,45 +1,31 @@
-"""Folding the store into stories, and what a story is made of.
+"""What a story is made of: the :class:`Story` view of a folded story.
 
-:func:`fold` places every article not yet in a story, oldest first, continuing from the stories
-already stored (:class:`~newsfold.stories.StoryClusterer` is restored from them, so one fold of
-everything and many folds of increments give the same stories). Articles that reuse each other
-(stored derived relations, see :mod:`newsfold.links`) always share a story. A story's id is its
-first article's id with an ``s`` prefix: stable across runs.
-
-:func:`describe` builds the :class:`Story` views: a label, the time span, the languages, each
-member's role (the original of a reuse tree, a copy, or an independent report) and the number of
-independent sources (all copies of one wire story count once).
+:func:`describe_story` builds it from a story's members, their articles, the derived relations
+among them and their lead vectors (an engine reads these from its store): a label (the headline
+of the member closest to the story's centre), the time span, the languages, each member's role
+(the original of a reuse tree, a copy, or an independent report) and the number of independent
+sources (all copies of one wire story count once). :func:`key_entities` names the people, places
+and organisations most members mention.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from newsfold.article import Article
 from newsfold.corroborate import STOPWORDS
-from newsfold.links import Linker, reuse_trees
 from newsfold.names import CALENDAR, name_runs
-from newsfold.relations import DERIVED
-from newsfold.store import Store
-from newsfold.stories import StoryClusterer, StoryRecord
+from newsfold.trees import reuse_trees
 
-__all__ = ["FoldReport", "Member", "Story", "clean_title", "describe", "fold", "key_entities"]
-
-
-@dataclass(slots=True)
-class FoldReport:
-    """What one fold did."""
-
-    new_articles: int = 0
-    new_stories: int = 0
-    joined: int = 0
+__all__ = ["Member", "Story", "clean_title", "describe_story", "key_entities"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,97 +87,16 @@ class Story:
         }
 
 
-def _records(store: Store, ids: Sequence[str]) -> list[StoryRecord]:
-    out = []
-    for article_id in ids:
-        article = store.get(article_id)
-        if article is None:  # deleted while folding: the caller holds the store, so a bug
-            raise KeyError(article_id)
-        out.append(StoryRecord(article.text, article.title, article.published))
-    return out
-
-
-def fold(
-    store: Store,
-    clusterer: StoryClusterer | None = None,
-    on_progress: Callable[[str, int, int], None] | None = None,
-) -> FoldReport:
-    """Place the articles not yet in a story (see the module docstring)."""
-    notify = on_progress or (lambda _stage, _done, _total: None)
-    report = FoldReport()
-    new_ids = store.unfolded_ids()
-    if not new_ids:
-        return report
-    clusterer = clusterer or StoryClusterer()
-    linker = Linker(store)
-    stored = store.story_members()
-    numbers: dict[str, int] = {}
-    for _, story, _ in stored:
-        numbers.setdefault(story, len(numbers))
-    old_ids = [a for a, _, _ in stored]
-    notify("restore", 0, len(old_ids))
-    for start in range(0, len(old_ids), 1000):
-        chunk = stored[start : start + 1000]
-        ids = [a for a, _, _ in chunk]
-        clusterer.restore(
-            _records(store, ids),
-            [numbers[s] for _, s, _ in chunk],
-            [p for _, _, p in chunk],
-            linker.lead_vectors(ids),
-        )
-        notify("restore", start + len(chunk), len(old_ids))
-    index = {a: k for k, a in enumerate(old_ids)}
-    names = list(numbers)
-    placed: list[tuple[str, str, float]] = []
-    for start in range(0, len(new_ids), 256):
-        ids = new_ids[start : start + 256]
-        links: list[int | None] = []
-        for offset, article_id in enumerate(ids):
-            index[article_id] = len(old_ids) + start + offset
-            links.append(_linked(store, article_id, index))
-        first = len(clusterer.labels_)
-        clusterer.partial_fit(_records(store, ids), links, linker.lead_vectors(ids))
-        for k, article_id in enumerate(ids):
-            label = clusterer.labels_[first + k]
-            if label == len(names):
-                names.append(f"s{article_id}")
-                report.new_stories += 1
-            else:
-                report.joined += 1
-            placed.append((article_id, names[label], clusterer.probability_[first + k]))
-        notify("place", start + len(ids), len(new_ids))
-    store.put_story_members(placed)
-    report.new_articles = len(new_ids)
-    return report
-
-
-def _linked(store: Store, article_id: str, index: dict[str, int]) -> int | None:
-    """The earliest-placed article this one reuses or is reused by, if any is placed."""
-    placed = [
-        index[other]
-        for r in store.relations(article_id)
-        if r["relation"] in DERIVED
-        for other in (r["a"], r["b"])
-        if other != article_id and other in index and index[other] < index[article_id]
-    ]
-    return min(placed) if placed else None
-
-
-def describe(store: Store, story_ids: Sequence[str] | None = None) -> list[Story]:
-    """The stored stories (all, or those named), largest first."""
-    groups: dict[str, list[tuple[str, float]]] = {}
-    wanted = None if story_ids is None else set(story_ids)
-    for article_id, story, prob in store.story_members():
-        if wanted is None or story in wanted:
-            groups.setdefault(story, []).append((article_id, prob))
-    stories = [_story(store, sid, members) for sid, members in groups.items()]
-    stories.sort(key=lambda s: (-s.size, s.first.timestamp() if s.first else float("inf"), s.id))
-    return stories
-
-
-def _story(store: Store, story_id: str, members: list[tuple[str, float]]) -> Story:
-    articles = {a: store.get(a) for a, _ in members}
-    relations = store.relations_among(list(articles), sorted(DERIVED))
+def describe_story(
+    story_id: str,
+    members: Sequence[tuple[str, float]],
+    articles: Mapping[str, Article],
+    relations: Sequence[dict[str, Any]],
+    leads: NDArray[np.float32],
+) -> Story:
+    """The view of one story: ``members`` are ``(article id, probability)``, ``articles`` their
+    articles, ``relations`` the derived relations among them (columns only, as
+    ``Store.relations_among`` gives), ``leads`` their lead vectors (rows in member order)."""
     copy_of: dict[str, tuple[str, str]] = {}
     roots: set[str] = set()
     for tree in reuse_trees(relations):
@@ -199,10 +104,12 @@ def _story(store: Store, story_id: str, members: list[tuple[str, float]]) -> Sto
         for edge in tree["edges"]:
             copy_of[edge["copy"]] = (edge["source"], edge["relation"])
     out: list[Member] = []
-    for article_id, prob in members:
-        art = articles[article_id]
+    rows: list[int] = []
+    for k, (article_id, prob) in enumerate(members):
+        art = articles.get(article_id)
         if art is None:
             continue
+        rows.append(k)
         source, relation = copy_of.get(article_id, (None, None))
         role = "copy" if source else ("original" if article_id in roots else "independent")
         out.append(
@@ -219,15 +126,15 @@ def _story(store: Store, story_id: str, members: list[tuple[str, float]]) -> Sto
             )
         )
     dates = [m.published for m in out if m.published]
-    vectors = Linker(store).lead_vectors([m.article for m in out])
-    centre = vectors.mean(axis=0)
-    medoid = out[int(np.argmax(vectors @ centre))] if len(out) else None
-    texts = [a.text for a in articles.values() if a is not None]
+    vectors = leads[rows] if rows else np.zeros((0, 1), dtype=np.float32)
+    centre = vectors.mean(axis=0) if rows else None
+    medoid = out[int(np.argmax(vectors @ centre))] if centre is not None else None
+    texts = [articles[m.article].text for m in out]
     entities = key_entities(texts)
     if medoid is not None and medoid.title:
         label = clean_title(medoid.title, medoid.source)
     else:
-        lead = _first_words(articles, [medoid] if medoid else out)
+        lead = _first_words(dict(articles), [medoid] if medoid else out)
         label = f"{', '.join(entities[:3])}: {lead}" if entities else lead
     return Story(
         id=story_id,
@@ -241,7 +148,7 @@ def _story(store: Store, story_id: str, members: list[tuple[str, float]]) -> Sto
     )
 
 
-def _first_words(articles: dict[str, Article | None], members: list[Member]) -> str:
+def _first_words(articles: Mapping[str, Article | None], members: list[Member]) -> str:
     for m in members:
         art = articles.get(m.article)
         if art is not None and art.text:

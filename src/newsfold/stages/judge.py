@@ -1,0 +1,70 @@
+"""Pair judgment: the relation of two articles from their cached sentence vectors.
+
+:class:`Judge` aligns the sentences of each candidate pair (:mod:`newsfold.align`) with the
+sentence vectors the sketch stage cached, reads the relation (:func:`newsfold.relations.compare`)
+and returns it with its evidence as character offsets. No encoder runs here: similarity is numpy
+over vectors computed once per article. Pairs in different languages use their multilingual
+vectors (``cross_a``/``cross_b``) when given; without them, their sentences are aligned by
+wording alone and their leads' multilingual cosine decides whether they tell one story.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from newsfold.align import SentenceAligner
+from newsfold.article import Article
+from newsfold.embed import Encoders
+from newsfold.relations import compare
+from newsfold.stages.base import Batch, Stage
+
+__all__ = ["Judge"]
+
+
+class Judge(Stage):
+    """Relations of candidate pairs (see the module docstring).
+
+    Input columns, one row per pair: ``a``, ``b`` (:class:`~newsfold.article.Article`, ``a.id <
+    b.id``), ``sentences_a``, ``sentences_b`` (sentence vectors), ``lead_a``, ``lead_b`` (lead
+    vectors) and, optionally, ``cross_a``, ``cross_b`` (multilingual lead vectors or None).
+    Output: ``relation``, the relation as a dict with its evidence (``Relation.to_dict``), or
+    None where the articles are unrelated. ``encoders`` only tells the aligner the thresholds of
+    the encoders whose vectors it reads; nothing is encoded.
+    """
+
+    name = "judge"
+
+    def __init__(self, encoders: Encoders) -> None:
+        self.encoders = encoders
+
+    def process_batch(self, batch: Batch) -> Batch:
+        same = SentenceAligner.for_encoder(None, **self.encoders.sentence.thresholds)
+        cross = SentenceAligner.for_encoder(None, **self.encoders.cross.thresholds)
+        crosses = batch.get("cross_a"), batch.get("cross_b")
+        out: list[dict[str, Any] | None] = []
+        for k, (a, b) in enumerate(zip(batch["a"], batch["b"], strict=True)):
+            out.append(self._judge(a, b, batch, k, same, cross, crosses))
+        return {"relation": out}
+
+    @staticmethod
+    def _judge(
+        a: Article,
+        b: Article,
+        batch: Batch,
+        k: int,
+        same: SentenceAligner,
+        cross: SentenceAligner,
+        crosses: tuple[list[Any] | None, list[Any] | None],
+    ) -> dict[str, Any] | None:
+        if a.language and b.language and a.language != b.language:
+            ca = crosses[0][k] if crosses[0] is not None else None
+            cb = crosses[1][k] if crosses[1] is not None else None
+            lead = float(np.dot(ca, cb)) if ca is not None and cb is not None else None
+            relation = compare(a, b, cross, lead_cosine=lead)
+        else:
+            vectors = (batch["sentences_a"][k], batch["sentences_b"][k])
+            lead = float(np.dot(batch["lead_a"][k], batch["lead_b"][k]))
+            relation = compare(a, b, same, vectors=vectors, lead_cosine=lead)
+        return None if relation.kind == "unrelated" else relation.to_dict(a, b)
