@@ -7,10 +7,11 @@ L2):
   own decisions are replayed with the true stories: each article, in file order, against the
   true story its earlier members form (a positive) and the ten nearest other true stories by
   meaning (negatives), features computed as the clusterer computes them (centroid cosine, TF-IDF
-  cosine with rarities learned online). Classes are weighted to balance, so 0.5 means "more
-  likely this story than not". Names: ECB+ (``ecbplus.jsonl``). Words, the fallback for text
-  without case: Google News titles and snippets (``googlenews_TS.jsonl``, lower-cased and
-  stemmed). Held-out check: fitted on half the true stories, the other half scored.
+  cosine of the key names, ``newsfold.names.key_names``, with rarities learned online). Classes
+  are weighted to balance, so 0.5 means "more likely this story than not". Names: ECB+
+  (``ecbplus.jsonl``). Words, the fallback for text without case: Google News titles and
+  snippets (``googlenews_TS.jsonl``, lower-cased and stemmed). Held-out check: fitted on half
+  the true stories, the other half scored.
 * **pair level** (``PAIR_WEIGHTS``, ``PAIR_WEIGHTS_MULTILINGUAL``: what ``newsfold pairs``
   uses for ``same_story``). Every pair of ECB+ articles, same event or not, with MiniLM or the
   multilingual encoder's lead vectors; fitted on odd topics and scored on even ones and back.
@@ -32,6 +33,7 @@ from numpy.typing import NDArray
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from newsfold.embed import Encoder, default_encoder, multilingual_encoder
+from newsfold.names import key_names
 from newsfold.stories import WEIGHTS, StoryRecord, _content, _names
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -120,7 +122,7 @@ def story_level(
     records = [StoryRecord(str(r["text"]), str(r.get("title") or "") or None) for r in rows]
     gold = [str(r[key]) for r in rows]
     vectors = default_encoder().encode([r.lead for r in records])
-    terms = _content if lower else _names
+    terms = _content if lower else key_names  # as the clusterer reads them
     x, y = story_examples(records, gold, vectors, terms)
     half = set(sorted(set(gold))[::2])
     parts = []

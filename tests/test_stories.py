@@ -108,6 +108,62 @@ def test_time_and_links_decide_when_text_cannot() -> None:
     assert c.labels_[4] == c.labels_[3] and c.probability_[4] == 1.0  # a reuse link decides
 
 
+_LEAGUE = (
+    "{home} beat {away} {score} on Saturday. Goals from John {scorer} and David {other} settled it "
+    "before a crowd of {crowd}. Speaking after the match, Ruth {manager}, the {home} manager, "
+    'said: "We deserved it." Supporters stayed long after the whistle. Officials confirmed the '
+    "result on Sunday. Both clubs play again next Saturday."
+)
+_COURT = (
+    "A court in {city} on Thursday sentenced Marta {defendant}, a former {role}, to {years} years "
+    "in prison for taking bribes worth {money} euros. Judge Peter {judge} said the damage to "
+    "public trust was serious. Prosecutors had asked for a longer term. Lawyers for the defence "
+    "said they would appeal. Officials declined to comment on Friday."
+)
+
+
+def test_template_reports_of_different_events_stay_apart_and_rewrites_join() -> None:
+    """League results and court reports written from one template each, about different
+    matches and cases on one day: they share the template's wording, its capitalised words and
+    first names, never a whole name, and stay apart; a rewrite of one keeps its names and joins
+    it."""
+    day = datetime(2026, 10, 17, 18, 0, tzinfo=UTC)
+    matches = [
+        ("Brennick United", "Harlow Athletic", "3-1", "Okafor", "Marek", "24,312", "Calloway"),
+        ("Castlemere Rovers", "Dunmore Town", "2-0", "Pardew", "Lindqvist", "18,950", "Halloran"),
+        ("Eastwick Albion", "Fenlow City", "4-2", "Mensah", "Kovacs", "11,407", "Lund"),
+        ("Greyford Wanderers", "Ilsham Forest", "1-0", "Adeyemi", "Brannigan", "9,226", "Sorensen"),
+    ]
+    cases = [
+        ("Orlen", "Kessel", "port director", "9", "420,000", "Vance"),
+        ("Tarsk", "Ilic", "deputy mayor", "6", "180,000", "Oduya"),
+        ("Lindholt", "Brandvik", "customs chief", "11", "730,000", "Szabo"),
+    ]
+    texts = [
+        _LEAGUE.format(home=h, away=a, score=s, scorer=g1, other=g2, crowd=n, manager=m)
+        for h, a, s, g1, g2, n, m in matches
+    ] + [
+        _COURT.format(city=c, defendant=d, role=r, years=y, money=e, judge=j)
+        for c, d, r, y, e, j in cases
+    ]
+    events = [f"match {k}" for k in range(len(matches))] + [f"case {k}" for k in range(len(cases))]
+    texts.append(
+        "John Okafor and David Marek were on target as Brennick United saw off Harlow Athletic "
+        "3-1, and Ruth Calloway said her Brennick United side had earned the win in front of "
+        "24,312."
+    )
+    events.append("match 0")
+    texts.append(
+        "Marta Kessel, who ran the Orlen port, will spend 9 years behind bars after judge Peter "
+        "Vance found she had accepted 420,000 euros in bribes; her lawyers plan an appeal."
+    )
+    events.append("case 0")
+    labels = StoryClusterer().fit([StoryRecord(t, None, day) for t in texts]).labels_
+    stories = _groups(labels, events)
+    assert all(len(s) == 1 for s in stories.values()), stories  # each rewrite joined its event
+    assert len({next(iter(s)) for s in stories.values()}) == len(stories)  # no two events share
+
+
 def test_tfidf_cosine_weights_rare_terms() -> None:
     idf = {"orlen": 3.0, "monday": 1.0, "tarsk": 3.0}.__getitem__
     story = {"orlen": 2, "monday": 2}

@@ -3,8 +3,9 @@
 No model: a name is a run of capitalised words (joined by particles such as "al", "de", "van"),
 leading function words dropped ("The Gaza Strip" → "Gaza Strip"). Each run says whether it opens
 a sentence, where any word is capitalised: callers decide whether a lone sentence-opening word
-("Critics") counts. Used for a story's key names (:mod:`newsfold.fold`) and to tell a rewrite
-from a template twin (:mod:`newsfold.relations`).
+("Critics") counts. Used for a story's key names (:mod:`newsfold.fold`), to tell a rewrite
+from a template twin (:mod:`newsfold.relations`), and for the names signal of story folding
+(:func:`key_names`, :mod:`newsfold.stories`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Iterator
 
 from newsfold.corroborate import STOPWORDS
 
-__all__ = ["CALENDAR", "name_runs", "name_words", "names"]
+__all__ = ["CALENDAR", "key_names", "name_runs", "name_words", "names"]
 
 #: Capitalised words that name a day or a month, not a person, place or organisation.
 CALENDAR = frozenset(
@@ -25,14 +26,23 @@ CALENDAR = frozenset(
 _NAME_RUN = re.compile(
     r"\b[A-Z][\w'’.-]*[\w](?:\s+(?:(?:al|el|de|la|van|von|bin|of)[\s-]+)?[A-Z][\w'’.-]*[\w])*"
 )
+# The same runs in any script with case ("Élysée Palace", "Владимир Путин"): every upper-case
+# letter below U+3000 (scripts without case have no names to read this way).
+_UPPER = re.escape("".join(c for c in map(chr, range(0x3000)) if c.isupper()))
+_NAME_RUN_ANY_SCRIPT = re.compile(
+    rf"\b[{_UPPER}][\w'’.-]*[\w]"
+    rf"(?:\s+(?:(?:al|el|de|la|van|von|bin|of)[\s-]+)?[{_UPPER}][\w'’.-]*[\w])*"
+)
+# Numbers as written: "23", "4,075", "5.8".
+_NUMBER = re.compile(r"\d(?:[\d,.]*\d)?")
 # What may stand between a sentence's end and its first word: spaces, quotes, brackets.
 _BEFORE_WORD = " \t\"'“”‘’()"
 
 
-def name_runs(text: str) -> Iterator[tuple[str, bool]]:
+def name_runs(text: str, *, any_script: bool = False) -> Iterator[tuple[str, bool]]:
     """Runs of capitalised words, leading function words dropped, each with whether it opens
-    a sentence."""
-    for m in _NAME_RUN.finditer(text):
+    a sentence. ``any_script``: capitals of any script with case, not only A-Z."""
+    for m in (_NAME_RUN_ANY_SCRIPT if any_script else _NAME_RUN).finditer(text):
         words = m.group(0).rstrip(".").split()
         dropped = 0
         while words and words[0].casefold() in STOPWORDS:  # "The Gaza Strip", "In Cairo"
@@ -64,3 +74,27 @@ def name_words(text: str) -> set[str]:
         for w in name.split()
         if w.casefold() not in STOPWORDS and w.casefold() not in CALENDAR
     }
+
+
+def key_names(text: str) -> set[str]:
+    """What a report names its event by, case-folded: whole names ("harbour city", "lindsay
+    lohan"; single words only where they do not open a sentence, days and months left out), the
+    last word of each name of several words (the surname a later mention uses alone:
+    "lohan"), and the numbers as written ("23", "4,075"); any script with case.
+
+    Whole names, not their words: two reports written from one template about two events share
+    first names, common surnames and the template's capitalised words ("Officials", "Critics")
+    by chance, but seldom a whole name; a report of the same event keeps its names."""
+    out = set(_NUMBER.findall(text))
+    for name, opens in name_runs(text, any_script=True):
+        key = name.casefold()
+        words = key.split()
+        if len(words) == 1:
+            if not opens and len(key) > 2 and key not in CALENDAR:
+                out.add(key)
+            continue
+        out.add(key)
+        last = words[-1]
+        if len(last) > 2 and last not in STOPWORDS and last not in CALENDAR:
+            out.add(last)
+    return out
