@@ -12,9 +12,12 @@ L2):
   (``ecbplus.jsonl``). Words, the fallback for text without case: Google News titles and
   snippets (``googlenews_TS.jsonl``, lower-cased and stemmed). Held-out check: fitted on half
   the true stories, the other half scored.
-* **pair level** (``PAIR_WEIGHTS``, ``PAIR_WEIGHTS_MULTILINGUAL``: what ``newsfold pairs``
-  uses for ``same_story``). Every pair of ECB+ articles, same event or not, with MiniLM or the
-  multilingual encoder's lead vectors; fitted on odd topics and scored on even ones and back.
+* **pair level** (``PAIR_WEIGHTS``: what ``newsfold pairs`` uses for ``same_story``). Every
+  pair of ECB+ articles, same event or not, with the lead encoder's vectors (multilingual, so
+  one model serves every language pair); fitted on odd topics and scored on even ones and back.
+
+Lead vectors come from the pipeline's lead encoder (``newsfold.embed.default_encoders().lead``):
+weights fitted on one encoder's cosines do not carry to another's.
 
 No labelled data here has publication dates; ECB+ texts mention dates (``StoryRecord.when``), from
 which the story-level time weight is fitted. The words model and the pair models keep its prior.
@@ -32,7 +35,7 @@ import numpy as np
 from numpy.typing import NDArray
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from newsfold.embed import Encoder, default_encoder, multilingual_encoder
+from newsfold.embed import Encoder, default_encoders
 from newsfold.names import key_names
 from newsfold.stories import WEIGHTS, StoryRecord, _content, _names
 
@@ -98,10 +101,7 @@ def load(data: Path, name: str) -> list[dict[str, object]]:
 
 
 def pair_level(rows: list[dict[str, object]]) -> None:
-    for label, encoder in (
-        ("PAIR_WEIGHTS", default_encoder()),
-        ("PAIR_WEIGHTS_MULTILINGUAL", multilingual_encoder()),
-    ):
+    for label, encoder in (("PAIR_WEIGHTS", default_encoders().lead),):
         x, y, topics = pair_features(rows, encoder)
         odd = topics % 2 == 1
         for name, train in (("odd", odd), ("even", ~odd)):
@@ -121,7 +121,7 @@ def story_level(
     cols = 4 if timed else 3
     records = [StoryRecord(str(r["text"]), str(r.get("title") or "") or None) for r in rows]
     gold = [str(r[key]) for r in rows]
-    vectors = default_encoder().encode([r.lead for r in records])
+    vectors = default_encoders().lead.encode([r.lead for r in records])
     terms = _content if lower else key_names  # as the clusterer reads them
     x, y = story_examples(records, gold, vectors, terms)
     half = set(sorted(set(gold))[::2])

@@ -48,13 +48,12 @@ from newsfold.align import _words
 from newsfold.article import Article, lead_text
 from newsfold.corroborate import STOPWORDS
 from newsfold.dates import mentioned_dates
-from newsfold.embed import Encoder, default_encoder
+from newsfold.embed import Encoder, default_encoders
 from newsfold.names import key_names
 from newsfold.signatures import fact_tokens
 
 __all__ = [
     "PAIR_WEIGHTS",
-    "PAIR_WEIGHTS_MULTILINGUAL",
     "WEIGHTS",
     "WEIGHTS_WORDS",
     "StoryClusterer",
@@ -66,19 +65,19 @@ __all__ = [
     "tfidf_cosine",
 ]
 
-#: Logistic weights of the story model: intercept, meaning, names, time. Fitted by
-#: ``python -m bench.story_weights`` on the clusterer's own decisions replayed with the true
-#: stories, classes balanced (0.5: more likely this story than not): names (key names) and time
-#: on ECB+ (time from the dates its texts mention; held out: 0.99 right on both sides), words,
-#: for text without case, on Google News titles and snippets (0.97 and 0.99; its time weight is
-#: a prior: those texts have no dates).
-WEIGHTS: tuple[float, float, float, float] = (-6.49, 6.22, 17.17, 1.36)
-WEIGHTS_WORDS: tuple[float, float, float, float] = (-8.02, 10.08, 22.92, 1.5)
+#: Logistic weights of the story model: intercept, meaning, names, time, for the lead encoder's
+#: cosines (``newsfold.embed.default_encoders().lead``, the multilingual Universal Sentence
+#: Encoder). Fitted by ``python -m bench.story_weights`` on the clusterer's own decisions
+#: replayed with the true stories, classes balanced (0.5: more likely this story than not):
+#: names (key names) and time on ECB+ (time from the dates its texts mention; held out: 0.986
+#: and 0.992 right), words, for text without case, on Google News titles and snippets (0.966 and
+#: 0.984; its time weight is a prior: those texts have no dates).
+WEIGHTS: tuple[float, float, float, float] = (-6.89, 5.71, 20.99, 1.65)
+WEIGHTS_WORDS: tuple[float, float, float, float] = (-6.86, 4.34, 32.37, 1.36)
 #: The same model for two single articles (``newsfold pairs``' ``same_story``), fitted on every
-#: pair of ECB+ articles (held-out pair precision 0.81-0.89, recall 0.81-0.86), with MiniLM and
-#: with the multilingual encoder's lead vectors (its cosines run higher).
-PAIR_WEIGHTS: tuple[float, float, float, float] = (-9.47, 9.48, 17.42, 1.5)
-PAIR_WEIGHTS_MULTILINGUAL: tuple[float, float, float, float] = (-45.52, 48.02, 14.21, 1.5)
+#: pair of ECB+ articles (held-out pair precision 0.85-0.88, recall 0.79-0.83), with the same
+#: (multilingual) lead encoder for every language pair.
+PAIR_WEIGHTS: tuple[float, float, float, float] = (-10.63, 10.33, 21.12, 1.36)
 #: Days over which the time signal decays by a factor e (a story a week away still counts).
 TIME_SCALE_DAYS = 3.0
 
@@ -226,6 +225,7 @@ class StoryClusterer:
         default_factory=lambda: np.zeros((0, 2)), init=False, repr=False
     )
     _df: Counter[str] = field(default_factory=Counter, init=False, repr=False)
+    _encoder: Encoder | None = field(default=None, init=False, repr=False)
     _seen: int = field(default=0, init=False, repr=False)
 
     @property
@@ -299,8 +299,9 @@ class StoryClusterer:
 
     # -- internals
     def _encode(self, texts: Sequence[str]) -> NDArray[np.float32]:
-        encoder = self.encoder or default_encoder()
-        return np.asarray(encoder.encode(list(texts)), dtype=np.float32)
+        if self._encoder is None:  # the given one, else the one the weights were fitted for
+            self._encoder = self.encoder or default_encoders().lead
+        return np.asarray(self._encoder.encode(list(texts)), dtype=np.float32)
 
     def _idf(self, term: str) -> float:
         """Rarity of a term among the articles seen (smoothed, as scikit-learn's TF-IDF)."""
@@ -428,26 +429,20 @@ class StoryClusterer:
         self.probability_.append(prob)
 
 
-def same_story_of_pairs(pairs: Sequence[tuple[Article, Article]]) -> list[float]:
+def same_story_of_pairs(
+    pairs: Sequence[tuple[Article, Article]], encoder: Encoder | None = None
+) -> list[float]:
     """How likely each pair of articles reports one event: the pair model
-    (:data:`PAIR_WEIGHTS`) on the pair's lead meaning (MiniLM for two English texts, the
-    multilingual encoder otherwise) and names, their rarity learned from all the texts given."""
-    from newsfold.embed import multilingual_encoder
-
+    (:data:`PAIR_WEIGHTS`) on the pair's lead meaning (``encoder``: the pipeline's multilingual
+    lead encoder unless given) and names, their rarity learned from all the texts given."""
     if not pairs:
         return []
     names, idf = pair_names([t.text for a, b in pairs for t in (a, b)])
-    english = [a.language == b.language == "en" for a, b in pairs]
-    meaning = np.zeros(len(pairs))
-    for use, encoder in ((True, default_encoder), (False, multilingual_encoder)):
-        rows = [k for k, e in enumerate(english) if e == use]
-        if rows:
-            leads = [StoryRecord(t.text, t.title).lead for k in rows for t in pairs[k]]
-            vec = encoder().encode(leads)
-            meaning[rows] = np.einsum("ij,ij->i", vec[0::2], vec[1::2])
+    encoder = encoder or default_encoders().lead
+    vec = encoder.encode([t.lead for a, b in pairs for t in (a, b)])
+    meaning = np.einsum("ij,ij->i", vec[0::2], vec[1::2])
     out = []
-    for k, is_english in enumerate(english):
+    for k in range(len(pairs)):
         shared = tfidf_cosine(names[2 * k], Counter(names[2 * k + 1]), idf)
-        weights = PAIR_WEIGHTS if is_english else PAIR_WEIGHTS_MULTILINGUAL
-        out.append(probability(story_features(float(meaning[k]), shared, None), weights))
+        out.append(probability(story_features(float(meaning[k]), shared, None), PAIR_WEIGHTS))
     return out

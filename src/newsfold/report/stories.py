@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,6 +36,7 @@ __all__ = [
     "article_names",
     "assemble",
     "members_key",
+    "page_name",
     "story_report",
     "write",
 ]
@@ -126,6 +128,16 @@ def story_report(
     }
 
 
+def page_name(story_id: str) -> str:
+    """The file name (without extension) of a story's page: its id when the id is a plain
+    name, else the id's safe characters and a digest of it (ids come from users' records and may
+    hold ``/``, ``..`` or characters a file system refuses)."""
+    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,100}", story_id) and ".." not in story_id:
+        return story_id
+    safe = re.sub(r"[^A-Za-z0-9_-]+", "-", story_id).strip("-")[:60]
+    return f"{safe}-{hashlib.sha1(story_id.encode('utf-8')).hexdigest()[:10]}"
+
+
 def members_key(ids: Iterable[str]) -> str:
     """The key a stored story report is kept under: a digest of its members' ids (a story
     whose members changed is reported anew)."""
@@ -147,12 +159,13 @@ def write(report: dict[str, Any], out: Path, formats: Iterable[str] = FORMATS) -
     if "md" in formats:
         (out / "index.md").write_text(_md_index(report), encoding="utf-8")
         for story in report["stories"]:
-            (out / "stories" / f"{story['id']}.md").write_text(_md_story(story), encoding="utf-8")
+            page = out / "stories" / f"{page_name(story['id'])}.md"
+            page.write_text(_md_story(story), encoding="utf-8")
         entry = out / "index.md"
     if "html" in formats:
         (out / "index.html").write_text(_html_index(report), encoding="utf-8")
         for story in report["stories"]:
-            page = out / "stories" / f"{story['id']}.html"
+            page = out / "stories" / f"{page_name(story['id'])}.html"
             page.write_text(_html_story(story), encoding="utf-8")
         entry = out / "index.html"
     return entry
@@ -197,8 +210,9 @@ def _md_index(report: dict[str, Any]) -> str:
     ]
     for s in report["stories"]:
         lines.append(
-            f"| [{_md(s['headline'])}](stories/{s['id']}.md) | {s['counts']['articles']} | "
-            f"{s['counts']['independent_sources']} | {_span(s)} | {', '.join(s['languages'])} |"
+            f"| [{_md(s['headline'])}](stories/{page_name(s['id'])}.md) | "
+            f"{s['counts']['articles']} | {s['counts']['independent_sources']} | {_span(s)} | "
+            f"{', '.join(s['languages'])} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -298,7 +312,7 @@ def _page(title: str, body: str, css_prefix: str = "") -> str:
 
 def _html_index(report: dict[str, Any]) -> str:
     rows = "".join(
-        f'<tr><td><a href="stories/{_e(s["id"])}.html">{_e(s["headline"])}</a></td>'
+        f'<tr><td><a href="stories/{_e(page_name(s["id"]))}.html">{_e(s["headline"])}</a></td>'
         f"<td>{s['counts']['articles']}</td><td>{s['counts']['independent_sources']}</td>"
         f"<td>{_e(_span(s))}</td><td>{_e(', '.join(s['languages']))}</td></tr>"
         for s in report["stories"]
