@@ -33,7 +33,7 @@ from bench.story_quality import SEEDS, folded_seeds
 from bench.story_quality import load as load_data
 from newsfold.align import SentenceAligner
 from newsfold.article import Article, build_article
-from newsfold.embed import default_encoder
+from newsfold.embed import default_encoders
 from newsfold.relations import DERIVED
 from newsfold.summary import MAX_WORDS, MIN_WORDS, Summarizer
 from newsfold.trees import reuse_trees
@@ -146,8 +146,8 @@ def run(quick: bool) -> str:
     stories = _stories()
     if quick:
         stories = stories[:5] + stories[-1:]
-    encoder = default_encoder()
-    aligner = SentenceAligner()
+    encoder = default_encoders().sentence
+    aligner = SentenceAligner.for_encoder(encoder)
     summarizer = Summarizer(sentences=SENTENCES, encoder=encoder)
     totals: dict[str, list[float]] = {"newsfold": [0, 0, 0, 0], "LexRank": [0, 0, 0, 0]}
     cited = right = 0

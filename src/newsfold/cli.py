@@ -1244,8 +1244,9 @@ def pairs(
     """
     from newsfold.article import ArticleError, build_article
     from newsfold.dataset import open_dataset, write_jsonl
+    from newsfold.engines.local import judge_pairs
     from newsfold.readers import ReaderError
-    from newsfold.relations import compare as compare_articles
+    from newsfold.relations import DERIVED
 
     problems: list[Problem] = []
     try:
@@ -1263,32 +1264,33 @@ def pairs(
                     )
                 except ArticleError as exc:
                     problems.append(Problem(f"{data.inp.name}:{lineno}", f"text1/text2: {exc}"))
-            from newsfold.stories import same_story_of_pairs
-
-            same_story = same_story_of_pairs(list(built.values()))
-            chance = dict(zip(built, same_story, strict=True))
             progress = _progress("pairs", disabled=quiet)
+            with progress:
+                task = progress.add_task("judging", total=None)
+                relations, chances = judge_pairs(list(built.values()))
+            judgment = dict(zip(built, zip(relations, chances, strict=True), strict=True))
 
             def judged() -> Iterator[dict[str, Any]]:
                 for lineno, record in data.raw_lines():
                     if lineno not in built:
                         continue
-                    a, b = built[lineno]
-                    r = compare_articles(a, b)
+                    r, chance = judgment[lineno]
                     progress.advance(task)
+                    derived = r["relation"] in DERIVED
                     yield {
                         **record,
-                        "relation": r.kind,
-                        "similarity": round(r.similarity, 4),
-                        "coverage1": round(r.coverage_a, 4),
-                        "coverage2": round(r.coverage_b, 4),
-                        "source": {"a": 1, "b": 2}.get(r.direction.source or ""),
+                        "relation": r["relation"],
+                        "similarity": r["similarity"],
+                        "coverage1": r["coverage_a"],
+                        "coverage2": r["coverage_b"],
+                        "source": {"a": 1, "b": 2}.get(r["direction"]["source"] or ""),
                         # A copy, rewrite or translation always tells the same story.
-                        "same_story": round(max(chance[lineno], 0.95 if r.derived else 0.0), 4),
+                        "same_story": round(max(chance, 0.95 if derived else 0.0), 4),
                     }
 
+            progress = _progress("pairs", disabled=quiet)
             with progress:
-                task = progress.add_task("pairs", total=len(built))
+                task = progress.add_task("writing", total=len(built))
                 written = write_jsonl(output, judged())
             problems.extend(data.malformed())
     except ReaderError as exc:

@@ -365,8 +365,10 @@ class Encoders:
         return cls(enc, enc, enc)
 
 
+@lru_cache(maxsize=1)
 def default_encoders() -> Encoders:
-    """The encoders the pipeline uses unless told otherwise (each loaded on first use): the
+    """The encoders the pipeline uses unless told otherwise (one set per process, each model
+    loaded on first use; stage kernels are handed them, never look them up): the
     static potion-base-8M table for sentences (:func:`potion`; tens of thousands a second) and
     Google's multilingual Universal Sentence Encoder for leads, within and across languages
     (:class:`UniversalSentenceEncoder`; a few hundred a second, 16 languages in one space)."""

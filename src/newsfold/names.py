@@ -80,12 +80,14 @@ def key_names(text: str) -> set[str]:
     """What a report names its event by, case-folded: whole names ("harbour city", "lindsay
     lohan"; single words only where they do not open a sentence, days and months left out), the
     last word of each name of several words (the surname a later mention uses alone:
-    "lohan"), and the numbers as written ("23", "4,075"); any script with case.
+    "lohan"), and the numbers of two digits or more as written ("23", "4,075"); any script with
+    case.
 
     Whole names, not their words: two reports written from one template about two events share
     first names, common surnames and the template's capitalised words ("Officials", "Critics")
     by chance, but seldom a whole name; a report of the same event keeps its names."""
-    out = set(_NUMBER.findall(text))
+    # A lone digit ("3-1", "2 dead") is shared by chance too often to name an event.
+    out = {n for n in _NUMBER.findall(text) if sum(c.isdigit() for c in n) >= 2}
     for name, opens in name_runs(text, any_script=True):
         key = name.casefold()
         words = key.split()

@@ -43,7 +43,7 @@ from newsfold.claims import (
     alias_key,
 )
 from newsfold.corroborate import STOPWORDS
-from newsfold.embed import Encoder, default_encoder
+from newsfold.embed import Encoder, default_encoders
 from newsfold.numbers import compatible, same_value
 from newsfold.quotes import quote_similarity, quote_words, word_diff
 
@@ -144,7 +144,7 @@ class Reconciler:
     Parameters, stored as given: ``number_threshold``: the score from which two numbers measure
     one quantity; ``weights``: the score's weights for a matching predicate, a matching thing
     counted, the sentences' shared words (Jaccard), the sentences' meaning (cosine of their
-    embeddings, from ``encoder``: MiniLM unless given) and the values' closeness;
+    embeddings, from ``encoder``: the pipeline's sentence encoder unless given) and the values' closeness;
     ``quote_threshold``: the word similarity from which two quotations are one statement;
     ``min_meaning``: the sentence cosine below which two numbers are never one quantity;
     ``conflict_margin``: how much more evidence two values that disagree need before they are
@@ -298,11 +298,11 @@ class Reconciler:
         return out
 
     def _cosines(self, sentences: Sequence[str]) -> NDArray[np.float32]:
-        """Cosine of every two sentences' meaning (their MiniLM embeddings)."""
+        """Cosine of every two sentences' meaning (their embeddings by ``encoder``)."""
         unique = sorted(set(sentences))
         if not unique or self.weights[3] == 0:
             return np.zeros((len(sentences), len(sentences)), dtype=np.float32)
-        vectors = (self.encoder or default_encoder()).encode(unique)
+        vectors = (self.encoder or default_encoders().sentence).encode(unique)
         row = {s: k for k, s in enumerate(unique)}
         picked = vectors[[row[s] for s in sentences]]
         return picked @ picked.T

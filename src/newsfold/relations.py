@@ -207,19 +207,17 @@ def _direction(a: Article, b: Article, kind: RelationKind, al: Alignment) -> Dir
 
 
 def default_aligner(cross_language: bool = False) -> SentenceAligner:
-    """The aligner :func:`compare` uses: MiniLM, or the multilingual encoder across languages."""
-    from newsfold.embed import default_encoder, multilingual_encoder
+    """The aligner :func:`compare` uses: the pipeline's sentence encoder within a language;
+    across languages, no sentence encoder (sentences are aligned by order and length, and the
+    lead encoder's cosine decides, as the pipeline's judge stage does)."""
+    from newsfold.embed import default_encoders
 
+    encoders = default_encoders()
     if cross_language:
-        return SentenceAligner.for_encoder(multilingual_encoder())
-    return SentenceAligner.for_encoder(default_encoder())
+        return SentenceAligner.for_encoder(None, **encoders.cross.thresholds)
+    return SentenceAligner.for_encoder(encoders.sentence)
 
 
-#: Cosine of multilingual-e5-small sentence vectors from which two sentences translate each other
-#: (its cosines run high: unrelated sentences score about 0.7).
-TRANSLATION_COSINE = 0.86
-#: Cosine of two articles' leads (title and first sentences) from which they tell one story.
-SAME_STORY_COSINE = 0.55
 #: From this share of aligned pairs naming wholly different things, two articles are template
 #: twins (:func:`template_twins`). Among the derived relations stored for 1,000 planted
 #: articles, no true copy's share is above 0.2, and 99.2% of the twins' are 0.4 or more.
@@ -243,7 +241,13 @@ def compare(
     encoded here.
     """
     cross = bool(a.language and b.language and a.language != b.language)
-    aligner = aligner or default_aligner(cross)
+    if aligner is None:
+        aligner = default_aligner(cross)
+        if lead_cosine is None:
+            from newsfold.embed import default_encoders
+
+            leads = default_encoders().lead.encode([a.lead, b.lead])
+            lead_cosine = float(leads[0] @ leads[1])
     if cross and vectors is None and aligner.encoder is None:
         # No sentence vectors across languages: align by order and length, scaled by the
         # leads' multilingual cosine (below the translation threshold nothing is aligned).

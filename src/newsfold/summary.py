@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 from newsfold.align import SentenceAligner
 from newsfold.article import Article
 from newsfold.dates import parse_date_line
-from newsfold.embed import Encoder, default_encoder
+from newsfold.embed import Encoder, default_encoders
 from newsfold.reconcile import FactGroup
 
 __all__ = ["Citation", "Summarizer", "SummarySentence"]
@@ -84,7 +84,7 @@ class SummarySentence:
 class Summarizer:
     """Summarise a story (see the module docstring). ``sentences``: at most this many;
     ``words``: at most this many words in all (None: no limit); ``encoder``: the sentence
-    encoder (MiniLM unless given); ``aligner``: which sentence pairs count as support."""
+    encoder (the pipeline's unless given); ``aligner``: which sentence pairs count as support."""
 
     def __init__(
         self,
@@ -121,7 +121,7 @@ class Summarizer:
         if not units:
             return []
         texts = [s.text for _, s in units]
-        encoder = self.encoder or default_encoder()
+        encoder = self.encoder or default_encoders().sentence
         if vectors is not None and all(a.id in vectors for a, _ in units):
             matrix = np.stack([vectors[a.id][s.index] for a, s in units])
         else:

@@ -54,7 +54,15 @@ from newsfold.stages.sketch import CrossLead, Sketch
 from newsfold.stages.story_report import StoryReport
 from newsfold.store import Store
 
-__all__ = ["STAGES", "Analysis", "FoldReport", "LinkReport", "LocalEngine", "analyse"]
+__all__ = [
+    "STAGES",
+    "Analysis",
+    "FoldReport",
+    "LinkReport",
+    "LocalEngine",
+    "analyse",
+    "judge_pairs",
+]
 
 STAGES: tuple[str, ...] = ("sketch", "links", "fold", "claims", "report")
 #: Version of what a stored story report holds: older ones are built again.
@@ -547,6 +555,48 @@ class LocalEngine:
             batch["leads"].append(self.lead_vectors(ids))
             batch["sentences"].append(self.sentence_vectors(articles) if multi else {})
         return batch
+
+
+def judge_pairs(
+    pairs: Sequence[tuple[Article, Article]], encoders: Encoders | None = None, batch: int = 512
+) -> tuple[list[dict[str, Any]], list[float]]:
+    """Judge pairs of articles held in memory (dataset mode: ``newsfold pairs``), in batches
+    through the same kernels as a store: each side sketched once, then judged. Returns each
+    pair's relation (``Relation.to_dict``, ``"unrelated"`` included) and how likely the two
+    report one story (:func:`newsfold.stories.same_story_of_pairs`)."""
+    from newsfold.stories import same_story_of_pairs
+
+    encoders = encoders if encoders is not None else default_encoders()
+    sketch, judge, cross = Sketch(encoders), Judge(encoders), CrossLead(encoders)
+    relations: list[dict[str, Any]] = []
+    chances: list[float] = []
+    for chunk in _chunks(pairs, batch):
+        sides = [x for pair in chunk for x in pair]
+        signals = sketch.process_batch({"id": [a.id for a in sides], "article": sides})
+        crossed = [k for k, (a, b) in enumerate(chunk) if a.language != b.language]
+        cross_leads: list[Any] = [None] * len(sides)
+        if crossed:
+            wanted = [s for k in crossed for s in (2 * k, 2 * k + 1)]
+            found = cross.process_batch(
+                {"id": [sides[s].id for s in wanted], "article": [sides[s] for s in wanted]}
+            )
+            for s, vec in zip(wanted, found["cross_lead"], strict=True):
+                cross_leads[s] = vec
+        column = {
+            "a": [a for a, _ in chunk],
+            "b": [b for _, b in chunk],
+            "sentences_a": signals["sentences"][0::2],
+            "sentences_b": signals["sentences"][1::2],
+            "lead_a": signals["lead"][0::2],
+            "lead_b": signals["lead"][1::2],
+            "cross_a": cross_leads[0::2],
+            "cross_b": cross_leads[1::2],
+        }
+        judged = judge.process_batch({**column, "keep_unrelated": [True] * len(chunk)})
+        relations.extend(judged["relation"])
+        leads = (np.stack(signals["lead"][0::2]), np.stack(signals["lead"][1::2]))
+        chances.extend(same_story_of_pairs(list(chunk), leads=leads))
+    return relations, chances
 
 
 def analyse(store: Store, on_progress: Progress | None = None, **options: Any) -> Analysis:

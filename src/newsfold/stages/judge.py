@@ -30,7 +30,8 @@ class Judge(Stage):
     b.id``), ``sentences_a``, ``sentences_b`` (sentence vectors), ``lead_a``, ``lead_b`` (lead
     vectors) and, optionally, ``cross_a``, ``cross_b`` (multilingual lead vectors or None).
     Output: ``relation``, the relation as a dict with its evidence (``Relation.to_dict``), or
-    None where the articles are unrelated. ``encoders`` only tells the aligner the thresholds of
+    None where the articles are unrelated (unless the optional column ``keep_unrelated`` says
+    to keep it). ``encoders`` only tells the aligner the thresholds of
     the encoders whose vectors it reads; nothing is encoded.
     """
 
@@ -43,9 +44,10 @@ class Judge(Stage):
         same = SentenceAligner.for_encoder(None, **self.encoders.sentence.thresholds)
         cross = SentenceAligner.for_encoder(None, **self.encoders.cross.thresholds)
         crosses = batch.get("cross_a"), batch.get("cross_b")
+        keep = batch.get("keep_unrelated")
         out: list[dict[str, Any] | None] = []
         for k, (a, b) in enumerate(zip(batch["a"], batch["b"], strict=True)):
-            out.append(self._judge(a, b, batch, k, same, cross, crosses))
+            out.append(self._judge(a, b, batch, k, same, cross, crosses, bool(keep and keep[k])))
         return {"relation": out}
 
     @staticmethod
@@ -57,6 +59,7 @@ class Judge(Stage):
         same: SentenceAligner,
         cross: SentenceAligner,
         crosses: tuple[list[Any] | None, list[Any] | None],
+        keep_unrelated: bool,
     ) -> dict[str, Any] | None:
         if a.language and b.language and a.language != b.language:
             ca = crosses[0][k] if crosses[0] is not None else None
@@ -67,4 +70,6 @@ class Judge(Stage):
             vectors = (batch["sentences_a"][k], batch["sentences_b"][k])
             lead = float(np.dot(batch["lead_a"][k], batch["lead_b"][k]))
             relation = compare(a, b, same, vectors=vectors, lead_cosine=lead)
-        return None if relation.kind == "unrelated" else relation.to_dict(a, b)
+        if relation.kind == "unrelated" and not keep_unrelated:
+            return None
+        return relation.to_dict(a, b)
