@@ -8,9 +8,10 @@
 newsfold: ``StoryClusterer`` with its defaults (threshold 0.5), records in file order; and, for
 the same tuning budget the peers get, its best threshold on the file. Peers (scikit-learn):
 TF-IDF (sublinear, English stop words) + average-linkage agglomerative clustering on cosine
-distance, and lead embeddings (the vectors newsfold reads: the multilingual Universal Sentence Encoder) + the same clustering, each at
-its best distance threshold on the file (a sweep). Lead embeddings are computed once and shared
-(their time is reported apart), so the timings compare the clustering itself.
+distance, and lead embeddings (the vectors newsfold reads: the multilingual Universal Sentence
+Encoder) + the same clustering, each at its best distance threshold on the file (a sweep). Lead
+embeddings are computed once and shared (their time is reported apart), so the timings compare
+the clustering itself.
 """
 
 from __future__ import annotations
@@ -160,7 +161,8 @@ def data_set(
     )
     header = (
         f"{len(rows):,} records, {len(set(map(str, gold))):,} true clusters; lead embeddings "
-        f"(the lead encoder, multilingual USE v3, shared by newsfold and the USE peer) took {embed_s:.1f} s "
+        f"(the lead encoder, multilingual USE v3, shared by newsfold and the USE peer) took "
+        f"{embed_s:.1f} s "
         f"({len(rows) / embed_s:,.0f} records/s)."
     )
     return header, [default, tuned, tf_run, mini_run]

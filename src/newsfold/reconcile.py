@@ -144,7 +144,8 @@ class Reconciler:
     Parameters, stored as given: ``number_threshold``: the score from which two numbers measure
     one quantity; ``weights``: the score's weights for a matching predicate, a matching thing
     counted, the sentences' shared words (Jaccard), the sentences' meaning (cosine of their
-    embeddings, from ``encoder``: the pipeline's sentence encoder unless given) and the values' closeness;
+    embeddings, from ``encoder``: the pipeline's sentence encoder unless given) and the values'
+    closeness;
     ``quote_threshold``: the word similarity from which two quotations are one statement;
     ``min_meaning``: the sentence cosine below which two numbers are never one quantity;
     ``conflict_margin``: how much more evidence two values that disagree need before they are
