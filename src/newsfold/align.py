@@ -20,6 +20,7 @@ import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import pairwise
 from typing import Literal
 
@@ -77,38 +78,58 @@ def _words(text: str) -> list[str]:
     return [w.casefold() for w in _WORD.findall(text)]
 
 
-def _incidence(
-    units_a: list[list[str]], units_b: list[list[str]]
-) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
-    """0/1 matrices (sentences × vocabulary) of which units each sentence holds."""
-    vocab: dict[str, int] = {}
-    rows_a = [[vocab.setdefault(u, len(vocab)) for u in set(s)] for s in units_a]
-    rows_b = [[vocab.setdefault(u, len(vocab)) for u in set(s)] for s in units_b]
+@lru_cache(maxsize=8192)
+def _units(sentences: tuple[str, ...]) -> tuple[NDArray[np.int64], ...]:
+    """The sentences' distinct words and word bigrams as hashes, each with its sentence's index
+    (a sentence of one word stands as its own bigram). Memoised: an article's sentences are
+    read once however many pairs it is in. Hashes only ever meet hashes of the same process."""
+    words: list[int] = []
+    word_row: list[int] = []
+    grams: list[int] = []
+    gram_row: list[int] = []
+    for k, sentence in enumerate(sentences):
+        found = _words(sentence)
+        own = {hash(w) for w in found}
+        pairs = {hash((x, y)) for x, y in pairwise(found)} or own
+        words.extend(own)
+        word_row.extend([k] * len(own))
+        grams.extend(pairs)
+        gram_row.extend([k] * len(pairs))
+    return (
+        np.array(words, dtype=np.int64),
+        np.array(word_row, dtype=np.int64),
+        np.array(grams, dtype=np.int64),
+        np.array(gram_row, dtype=np.int64),
+    )
 
-    def matrix(rows: list[list[int]]) -> NDArray[np.float32]:
-        m = np.zeros((len(rows), max(len(vocab), 1)), dtype=np.float32)
-        r = np.repeat(np.arange(len(rows)), [len(x) for x in rows])
-        c = np.fromiter((i for x in rows for i in x), dtype=np.int64, count=len(r))
-        m[r, c] = 1.0
-        return m
 
-    return matrix(rows_a), matrix(rows_b)
+def _overlap(
+    a: NDArray[np.int64],
+    rows_a: NDArray[np.int64],
+    n_a: int,
+    b: NDArray[np.int64],
+    rows_b: NDArray[np.int64],
+    n_b: int,
+) -> tuple[NDArray[np.float32], NDArray[np.float32], NDArray[np.float32]]:
+    """Shared units of every sentence pair, and each sentence's count of units."""  # fmt: skip
+    _, ids = np.unique(np.concatenate([a, b]), return_inverse=True)
+    width = int(ids.max()) + 1 if ids.size else 1
+    ma = np.zeros((n_a, width), dtype=np.float32)
+    mb = np.zeros((n_b, width), dtype=np.float32)
+    ma[rows_a, ids[: a.size]] = 1.0
+    mb[rows_b, ids[a.size :]] = 1.0
+    return ma @ mb.T, ma.sum(axis=1), mb.sum(axis=1)
 
 
 def lexical_matrix(sents_a: list[str], sents_b: list[str]) -> NDArray[np.float32]:
     """Lexical similarity of every sentence pair: the mean of word-set Dice and bigram
     containment (share of the shorter sentence's bigrams found in the other)."""
-    words_a = [_words(s) for s in sents_a]
-    words_b = [_words(s) for s in sents_b]
-    ma, mb = _incidence(words_a, words_b)
-    inter = ma @ mb.T
-    size_a, size_b = ma.sum(axis=1)[:, None], mb.sum(axis=1)[None, :]
-    dice = 2 * inter / np.maximum(size_a + size_b, 1)
-    bi_a = [[f"{x} {y}" for x, y in pairwise(w)] or w for w in words_a]
-    bi_b = [[f"{x} {y}" for x, y in pairwise(w)] or w for w in words_b]
-    ba, bb = _incidence(bi_a, bi_b)
-    binter = ba @ bb.T
-    contain = binter / np.maximum(np.minimum(ba.sum(axis=1)[:, None], bb.sum(axis=1)[None, :]), 1)
+    wa, ra, ga, gra = _units(tuple(sents_a))
+    wb, rb, gb, grb = _units(tuple(sents_b))
+    inter, size_a, size_b = _overlap(wa, ra, len(sents_a), wb, rb, len(sents_b))
+    dice = 2 * inter / np.maximum(size_a[:, None] + size_b[None, :], 1)
+    binter, bsize_a, bsize_b = _overlap(ga, gra, len(sents_a), gb, grb, len(sents_b))
+    contain = binter / np.maximum(np.minimum(bsize_a[:, None], bsize_b[None, :]), 1)
     return ((dice + contain) / 2).astype(np.float32)
 
 

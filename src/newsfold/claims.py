@@ -32,6 +32,8 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
+
 from newsfold.article import Article
 from newsfold.dates import mentioned_dates
 from newsfold.numbers import NUMBER_PHRASE, Quantity, quantity_of_match
@@ -295,18 +297,25 @@ class ClaimExtractor:
         return list(self.iter_transform(articles))
 
     def iter_transform(self, articles: Iterable[Article]) -> Iterator[ArticleClaims]:
-        english: list[Article] = []
+        """The claims of each article, in order. English articles go through spaCy in large
+        batches (articles in other languages in between do not break a batch)."""
+        window: list[Article] = []
+        limit = self.batch_size * max(1, 8 * self.n_process)
+        for article in articles:
+            window.append(article)
+            if sum((a.language or "en") == "en" for a in window) >= limit:
+                yield from self._window(window)
+                window = []
+        yield from self._window(window)
+
+    def _window(self, articles: list[Article]) -> Iterator[ArticleClaims]:
+        english = [a for a in articles if (a.language or "en") == "en"]
+        read = dict(zip((a.id for a in english), self._english(english), strict=True))
         for article in articles:
             if (article.language or "en") == "en":
-                english.append(article)
-                if len(english) >= self.batch_size * max(1, 8 * self.n_process):
-                    yield from self._english(english)
-                    english = []
+                yield read[article.id]
             else:
-                yield from self._english(english)
-                english = []
                 yield _other_language(article)
-        yield from self._english(english)
 
     def _english(self, articles: list[Article]) -> Iterator[ArticleClaims]:
         if not articles:
@@ -399,9 +408,16 @@ def _read(article: Article, doc: Any) -> ArticleClaims:
 def _sent_span(token: Any) -> tuple[int, int]:
     """The token's sentence, without the blanked text around it (see :func:`worth_parsing`)."""
     sent = token.sent
-    text = sent.text
-    start = sent.start_char + len(text) - len(text.lstrip())
-    return (start, max(start, sent.end_char - (len(text) - len(text.rstrip()))))
+    part = sent.text  # the sentence's own text (Doc.text would join every token of the doc)
+    start = sent.start_char + len(part) - len(part.lstrip())
+    return (start, max(start, start + len(part.strip())))
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """``(start, end)`` without the spaces at either end (blanked sentences are spaces)."""
+    part = text[start:end]
+    start += len(part) - len(part.lstrip())
+    return (start, max(start, start + len(part.strip())))
 
 
 def _entities(article_id: str, doc: Any) -> list[EntityClaim]:
@@ -583,7 +599,7 @@ def _quotes(
                 q.start,
                 q.end,
                 text[q.start : q.end],
-                (sents[0].start_char, max(s.end_char for s in sents)),
+                _trimmed(text, sents[0].start_char, max(s.end_char for s in sents)),
                 speaker[0] if speaker else None,
                 speaker[1] if speaker else None,
                 True,
@@ -609,11 +625,15 @@ def _reported(
     article_id: str, doc: Any, quotes: Sequence[Any], entities: Sequence[EntityClaim]
 ) -> list[QuoteClaim]:
     """Reported speech: "She said that the dam had held" (a speech verb's clause, unquoted)."""
+    from spacy.attrs import LEMMA, POS
+    from spacy.symbols import VERB
+
     out = []
     quoted = [(q.start, q.end) for q in quotes]
-    for tok in doc:
-        if tok.lemma_ not in SPEECH_VERBS or tok.pos_ != "VERB":
-            continue
+    speech = np.array([doc.vocab.strings.add(v) for v in SPEECH_VERBS], dtype=np.uint64)
+    columns = doc.to_array([LEMMA, POS])  # one pass in C: no Token object per word
+    rows = np.flatnonzero(np.isin(columns[:, 0], speech) & (columns[:, 1] == VERB))
+    for tok in (doc[int(i)] for i in rows):
         for child in tok.children:
             if child.dep_ != "ccomp":
                 continue
@@ -693,7 +713,7 @@ def _numbers(article_id: str, doc: Any) -> list[NumberClaim]:
         part_of = None
         before = text[max(sent.start_char, m.start() - 30) : m.start()].casefold()
         if re.search(r"\b(?:including|among them|of whom|of them|of which)\s*$", before):
-            same = [k for k, c in enumerate(out) if c.sentence == (sent.start_char, sent.end_char)]
+            same = [k for k, c in enumerate(out) if c.sentence == _sent_span(tok)]
             if same:
                 part_of = same[-1]
                 predicate = out[part_of].predicate  # "including 66 children": killed
@@ -703,7 +723,7 @@ def _numbers(article_id: str, doc: Any) -> list[NumberClaim]:
                 m.start(),
                 end,
                 text[m.start() : end],
-                (sent.start_char, sent.end_char),
+                _sent_span(tok),
                 q,
                 thing,
                 predicate,

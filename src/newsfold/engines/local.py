@@ -69,6 +69,8 @@ STAGES: tuple[str, ...] = ("sketch", "links", "fold", "claims", "report")
 REPORT_VERSION = 2
 #: How a direction read from third articles is labelled among a relation's reasons.
 CORROBORATION = "third articles"
+#: Articles per claims batch: large enough for spaCy's worker processes to pay.
+CLAIMS_BATCH = 512
 #: The name the placement stage's state is saved under.
 PLACE_STATE = "place"
 
@@ -450,7 +452,7 @@ class LocalEngine:
         if todo:
             stage = Claims()
             self.notify("claims", "", 0, len(todo))
-            for done, chunk in enumerate(_chunks(todo, 64)):
+            for done, chunk in enumerate(_chunks(todo, CLAIMS_BATCH)):
                 articles = self.store.get_many(chunk)
                 missing = [i for i in chunk if i not in articles]
                 if missing:
@@ -461,7 +463,7 @@ class LocalEngine:
                 rows = list(zip(out["id"], out["claims"], strict=True))
                 self.store.put_claims(CLAIMS_VERSION, rows)
                 stored.update(rows)
-                self.notify("claims", "", min(len(todo), (done + 1) * 64), len(todo))
+                self.notify("claims", "", min(len(todo), (done + 1) * CLAIMS_BATCH), len(todo))
         published = {i: a.published for i, a in self.store.get_many(ids).items()}
         return [ArticleClaims.from_dict(json.loads(stored[i]), published[i]) for i in ids]
 

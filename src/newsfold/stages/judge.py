@@ -5,7 +5,8 @@ sentence vectors the sketch stage cached, reads the relation (:func:`newsfold.re
 and returns it with its evidence as character offsets. No encoder runs here: similarity is numpy
 over vectors computed once per article. Pairs in different languages use their multilingual
 vectors (``cross_a``/``cross_b``) when given; without them, their sentences are aligned by
-wording alone and their leads' multilingual cosine decides whether they tell one story.
+wording alone and their leads' multilingual cosine decides whether they tell one story. Pairs
+in a language the sentence encoder does not read (empty sentence vectors) align by wording.
 """
 
 from __future__ import annotations
@@ -67,9 +68,10 @@ class Judge(Stage):
             lead = float(np.dot(ca, cb)) if ca is not None and cb is not None else None
             relation = compare(a, b, cross, lead_cosine=lead)
         else:
-            vectors = (batch["sentences_a"][k], batch["sentences_b"][k])
+            va, vb = batch["sentences_a"][k], batch["sentences_b"][k]
+            read = va.shape[1] > 0 and vb.shape[1] > 0  # else a language no encoder reads
             lead = float(np.dot(batch["lead_a"][k], batch["lead_b"][k]))
-            relation = compare(a, b, same, vectors=vectors, lead_cosine=lead)
+            relation = compare(a, b, same, vectors=(va, vb) if read else None, lead_cosine=lead)
         if relation.kind == "unrelated" and not keep_unrelated:
             return None
         return relation.to_dict(a, b)
