@@ -31,6 +31,7 @@ BENCHMARKS: tuple[str, ...] = (
     "report_render",
     "report_screens",
     "web_speed",
+    "dev_pile",
 )
 RESULTS = Path(__file__).with_name("RESULTS.md")
 

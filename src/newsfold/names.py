@@ -76,6 +76,19 @@ def name_words(text: str) -> set[str]:
     }
 
 
+_FACT_NUMBER = re.compile(r"\d[\d,.]*")
+_CALENDAR_WORD = re.compile(r"\b(?:" + "|".join(sorted(CALENDAR)) + r")\b", re.IGNORECASE)
+
+
+def fact_words(text: str) -> set[str]:
+    """What a report fills in about its own event: the words of its names
+    (:func:`name_words`), its numbers (separators dropped) and its days and months. Two reports
+    written from one template differ exactly there; a copy keeps them."""
+    numbers = {re.sub(r"\D", "", n) for n in _FACT_NUMBER.findall(text)}
+    days = {m.group(0).casefold() for m in _CALENDAR_WORD.finditer(text)}
+    return name_words(text) | {n for n in numbers if n} | days
+
+
 def key_names(text: str) -> set[str]:
     """What a report names its event by, case-folded: whole names ("harbour city", "lindsay
     lohan"; single words only where they do not open a sentence, days and months left out), the
