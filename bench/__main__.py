@@ -32,6 +32,7 @@ BENCHMARKS: tuple[str, ...] = (
     "report_screens",
     "web_speed",
     "dev_pile",
+    "run_scale",
 )
 RESULTS = Path(__file__).with_name("RESULTS.md")
 
