@@ -33,6 +33,7 @@ BENCHMARKS: tuple[str, ...] = (
     "web_speed",
     "dev_pile",
     "run_scale",
+    "pairs_speed",
 )
 RESULTS = Path(__file__).with_name("RESULTS.md")
 

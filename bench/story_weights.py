@@ -170,6 +170,7 @@ def story_examples(
     order: dict[str, int] = {}
     spans: list[tuple[float, float] | None] = []
     sums: list[NDArray[np.float64]] = []
+    counts: list[int] = []
     held: list[Counter[str]] = []
     df: Counter[str] = Counter()
     feats: list[NDArray[np.float64]] = []
@@ -184,9 +185,13 @@ def story_examples(
 
         if sums:
             cents = np.stack(sums)
-            cos = (cents / np.linalg.norm(cents, axis=1, keepdims=True)) @ vec
+            # Retrieval by the normalised centroid, the feature the mean member cosine (as
+            # StoryClusterer computes them).
+            near_cos = (cents / np.linalg.norm(cents, axis=1, keepdims=True)) @ vec
+            cos = (cents @ vec) / np.asarray(counts, dtype=np.float64)
             mine = order.get(label)
-            near = [int(s) for s in np.argsort(-cos)[: negatives + 1] if s != mine][:negatives]
+            near = [int(s) for s in np.argsort(-near_cos)[: negatives + 1] if s != mine]
+            near = near[:negatives]
             for s in ([mine] if mine is not None else []) + near:
                 span = spans[s]
                 gap = None
@@ -198,6 +203,7 @@ def story_examples(
         if label not in order:
             order[label] = len(sums)
             sums.append(np.zeros(vec.shape[0]))
+            counts.append(0)
             held.append(Counter())
             spans.append(None)
         k = order[label]
@@ -207,6 +213,7 @@ def story_examples(
                 (stamp, stamp) if span is None else (min(span[0], stamp), max(span[1], stamp))
             )
         sums[k] += vec
+        counts[k] += 1
         held[k].update(items)
         df.update(items)
     return np.array(feats), np.array(labels)

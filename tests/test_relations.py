@@ -233,3 +233,33 @@ def test_template_twins_about_different_events_are_not_copies() -> None:
         country="Kestria", day="Sunday", company="Solenne Foods", fine="65 million dollars",
         judge="Felix Bianchi", town="Dravik", minister="Minister Astrid Moreau")})  # fmt: skip
     assert compare(first, edited).derived
+
+
+SHORT_TEMPLATE = (
+    "A court in {town} on {day} sentenced {name}, a former {role}, to {years} years in prison. "
+    "Independent experts have urged caution in interpreting the early figures. "
+    "Officials said the total cost was estimated at {cost} million. "
+    "Opposition parties called for a debate in parliament on {day}."
+)
+
+
+def test_template_twins_told_by_numbers_and_days_and_by_key_names() -> None:
+    """Twins whose aligned sentences differ only in numbers and days (no names on both sides
+    of enough pairs), and a short excerpt of one twin beside the other: neither is a copy; an
+    update that changes one number still is."""
+    one = SHORT_TEMPLATE.format(town="Orlen", day="Monday", name="Ada Brenner", role="mayor",
+                                years=9, cost=27)  # fmt: skip
+    two = SHORT_TEMPLATE.format(town="Tarsk", day="Thursday", name="Ivo Lund", role="judge",
+                                years=6, cost=310)  # fmt: skip
+    a = build_article({"id": "s1", "language": "en", "text": one})
+    b = build_article({"id": "s2", "language": "en", "text": two})
+    assert compare(a, b).kind == "unrelated"
+    update = build_article({"id": "s3", "language": "en", "text": one.replace("27", "29")})
+    assert compare(a, update).derived
+    names = " ".join(f"{w} Hollis of Vardenfels said {n}." for w, n in (
+        ("Mara", 120), ("Oskar", 340), ("Lene", 560), ("Per", 780), ("Ida", 910)))  # fmt: skip
+    others = " ".join(f"{w} Brandt of Kessel said {n}." for w, n in (
+        ("Tove", 150), ("Jens", 370), ("Sofie", 590), ("Nils", 710), ("Anja", 930)))  # fmt: skip
+    long_one = build_article({"id": "s4", "language": "en", "text": one + " " + names})
+    long_two = build_article({"id": "s5", "language": "en", "text": two + " " + others})
+    assert not compare(long_one, long_two).derived

@@ -188,3 +188,29 @@ def test_increments_give_the_batch_result(fake_demo: Path, tmp_path: Path) -> No
             LocalEngine(store, Encoders.fake()).run()
         assert {a: s for a, s, _ in store.story_members()} == expected
         assert {(r["a"], r["b"]): r["relation"] for r in store.relations()} == relations
+
+
+def test_story_report_compares_a_large_story_over_its_centre() -> None:
+    from newsfold.claims import ClaimExtractor
+    from newsfold.stages.story_report import StoryReport, compared_members
+
+    update = build_article({"id": "a4", "text": WIRE.replace("140", "150"), "language": "en"})
+    articles = [*_articles()[:2], update]
+    enc = Encoders.fake()
+    ids = [a.id for a in articles]
+    leads = enc.lead.encode([a.lead for a in articles])
+    assert compared_members(ids, leads, 5) == ids
+    chosen = compared_members(ids, leads, 2)
+    assert len(chosen) == 2 and chosen == [i for i in ids if i in chosen]
+    claims = dict(zip(ids, ClaimExtractor().transform(articles), strict=True))
+    batch = {
+        "story": ["s1"], "members": [[(i, 1.0) for i in ids]],
+        "articles": [{a.id: a for a in articles}], "relations": [[]], "claims": [claims],
+        "leads": [leads], "sentences": [{a.id: enc.sentence.encode([s.text for s in a.sentences])
+                                          for a in articles}],
+    }  # fmt: skip
+    report = StoryReport(enc, max_compared=2).process_batch(batch)["report"][0]
+    assert report["compared"] == 2 and report["counts"]["articles"] == 3
+    assert set(report["texts"]) == set(ids)  # every member still listed
+    cited = {c["article"] for s in report["summary"] for c in s["citations"]}
+    assert cited <= set(chosen)

@@ -51,7 +51,7 @@ from newsfold.stages.claims import Claims
 from newsfold.stages.judge import Judge
 from newsfold.stages.place import Place
 from newsfold.stages.sketch import CrossLead, Sketch
-from newsfold.stages.story_report import StoryReport
+from newsfold.stages.story_report import MAX_COMPARED, StoryReport, compared_members
 from newsfold.store import Store
 
 __all__ = [
@@ -437,12 +437,14 @@ class LocalEngine:
 
     # -- claims and facts
     def multi_article_ids(self) -> list[str]:
-        """Articles of stories with two or more articles (where claims can be compared)."""
-        size: dict[str, int] = {}
-        members = self.store.story_members()
-        for _, story, _ in members:
-            size[story] = size.get(story, 0) + 1
-        return [a for a, s, _ in members if size[s] >= 2]
+        """Articles whose claims can be compared: those of stories with two or more articles
+        (of a story larger than ``MAX_COMPARED``, those nearest its centre)."""
+        out: list[str] = []
+        for members in self._members().values():
+            if len(members) >= 2:
+                ids = [a for a, _ in members]
+                out.extend(compared_members(ids, self.lead_vectors(ids), MAX_COMPARED))
+        return out
 
     def claims(self, ids: Sequence[str]) -> list[ArticleClaims]:
         """The claims of the articles ``ids`` (in order), read and cached where missing."""
@@ -548,13 +550,15 @@ class LocalEngine:
             ids = [a for a, _ in members]
             articles = self.store.get_many(ids)
             multi = len(ids) >= 2
-            claims = dict(zip(ids, self.claims(ids), strict=True)) if multi else {}
+            leads = self.lead_vectors(ids)
+            chosen = compared_members(ids, leads, MAX_COMPARED) if multi else []
+            claims = dict(zip(chosen, self.claims(chosen), strict=True))
             batch["story"].append(story_id)
             batch["members"].append(members)
             batch["articles"].append(articles)
             batch["relations"].append(self.store.relations_among(ids, sorted(DERIVED)))
             batch["claims"].append(claims)
-            batch["leads"].append(self.lead_vectors(ids))
+            batch["leads"].append(leads)
             batch["sentences"].append(self.sentence_vectors(articles) if multi else {})
         return batch
 

@@ -8,7 +8,11 @@ of two or more articles: a story of one article has nothing to compare or to att
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
 
 from newsfold.claims import ArticleClaims
 from newsfold.describe import describe_story
@@ -19,7 +23,24 @@ from newsfold.report.stories import story_report
 from newsfold.stages.base import Batch, Stage
 from newsfold.summary import Summarizer
 
-__all__ = ["StoryReport"]
+__all__ = ["MAX_COMPARED", "StoryReport", "compared_members"]
+
+#: Articles of one story whose facts and sentences are compared (pairwise: the cost grows with
+#: the square); a larger story is compared over those nearest its centre.
+MAX_COMPARED = 100
+
+
+def compared_members(ids: Sequence[str], leads: NDArray[np.float32], cap: int) -> list[str]:
+    """The members of a story whose facts and summary are compared: all of them up to ``cap``,
+    else the ``cap`` whose leads lie nearest the story's centroid (ties by id), in member
+    order."""
+    if len(ids) <= cap:
+        return list(ids)
+    centre = leads.mean(axis=0)
+    closeness = leads @ centre
+    ranked = sorted(range(len(ids)), key=lambda k: (-float(closeness[k]), ids[k]))
+    keep = set(ranked[:cap])
+    return [a for k, a in enumerate(ids) if k in keep]
 
 
 class StoryReport(Stage):
@@ -30,6 +51,9 @@ class StoryReport(Stage):
     vectors). Output: ``story``, ``report`` (a dict). ``summary_sentences`` and
     ``summary_words`` bound the summary; ``encoders.sentence`` is the encoder whose vectors
     ``sentences`` holds (its thresholds are read; it encodes only sentences given no vector).
+    Facts and the summary of a story of more than ``max_compared`` articles are built over the
+    ``max_compared`` nearest its centre (:func:`compared_members`); its report says so
+    (``compared``) and still lists every member.
     """
 
     name = "story_report"
@@ -40,10 +64,12 @@ class StoryReport(Stage):
         *,
         summary_sentences: int = 5,
         summary_words: int | None = None,
+        max_compared: int = MAX_COMPARED,
     ) -> None:
         self.encoders = encoders
         self.summary_sentences = summary_sentences
         self.summary_words = summary_words
+        self.max_compared = max_compared
 
     def process_batch(self, batch: Batch) -> Batch:
         summarizer = Summarizer(
@@ -60,11 +86,18 @@ class StoryReport(Stage):
             if len(ordered) < 2:
                 out.append(story_report(view, ordered, None, relations, None))
                 continue
+            ids = [a for a, _ in members]
+            chosen = set(compared_members(ids, batch["leads"][k], self.max_compared))
+            compared = {i: a for i, a in ordered.items() if i in chosen}
             claims: dict[str, ArticleClaims] = batch["claims"][k]
             facts = story_facts(
-                story_id, ordered, [claims[i] for i in ordered], relations, reconciler
+                story_id, compared, [claims[i] for i in compared], relations, reconciler
             )
-            out.append(
-                story_report(view, ordered, facts, relations, summarizer, batch["sentences"][k])
+            report = story_report(
+                view, compared, facts, relations, summarizer, batch["sentences"][k]
             )
+            if len(compared) < len(ordered):
+                report["compared"] = len(compared)  # facts and summary over these only
+                report["texts"] = {i: a.text for i, a in ordered.items()}
+            out.append(report)
         return {"story": list(batch["story"]), "report": out}
