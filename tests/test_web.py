@@ -358,3 +358,28 @@ def test_concurrent_requests_are_safe(db: Path) -> None:
         with ThreadPoolExecutor(max_workers=16) as pool:
             codes = list(pool.map(fetch, urls))
         assert codes == [200] * len(urls)
+
+
+def test_ids_with_slashes_are_served_and_written(tmp_path: Path) -> None:
+    """Users' own ids may hold "/" (WMT and Multi-News ids do): pages, the API and the report's
+    files still work."""
+    from newsfold.embed import Encoders
+    from newsfold.report.stories import page_name, write
+
+    path = tmp_path / "slash.db"
+    with Store(path) as store:
+        for k, raw in enumerate(STORY[:2]):
+            store.add(build_article({**raw, "id": f"wmt/de/{k}", "language": "en"}))
+        result = analyse(store, encoders=Encoders.fake())
+        stories = {s for _, s, _ in store.story_members()}
+    entry = write(result.report, tmp_path / "report", ["html", "md"])
+    for story in stories:
+        assert "/" not in page_name(story)
+        assert (entry.parent / "stories" / f"{page_name(story)}.html").is_file()
+    with TestClient(create_app(path), base_url=BASE) as c:
+        assert c.get("/articles/wmt/de/0").status_code == 200
+        assert c.get("/api/articles/wmt/de/0").json()["id"] == "wmt/de/0"
+        assert "numbers" in c.get("/api/articles/wmt/de/0/claims").json()
+        for story in stories:
+            assert c.get(f"/stories/{story}").status_code == 200
+            assert c.get(f"/api/stories/{story}").json()["id"] == story

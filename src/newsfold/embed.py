@@ -44,9 +44,7 @@ __all__ = [
     "MultilingualE5",
     "StaticEncoder",
     "UniversalSentenceEncoder",
-    "default_encoder",
     "default_encoders",
-    "multilingual_encoder",
     "potion",
     "reads",
 ]
@@ -187,18 +185,6 @@ class MultilingualE5:
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         out[:] = vectors / np.maximum(norms, 1e-12)
         return out
-
-
-@lru_cache(maxsize=1)
-def multilingual_encoder() -> Encoder:
-    """The cross-language encoder (loaded once per process)."""
-    return MultilingualE5()
-
-
-@lru_cache(maxsize=1)
-def default_encoder() -> Encoder:
-    """The encoder newsfold uses unless told otherwise (loaded once per process)."""
-    return MiniLM()
 
 
 class FakeEncoder:

@@ -158,7 +158,7 @@ def create_app(
             args=args, link=lambda n: "/?" + urlencode({**args, "page": n}),
         )  # fmt: skip
 
-    @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/stories/{story_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(request: Request, story_id: str) -> HTMLResponse:
         story = service.story(story_id)
         return page(request, "story.html", story=story, names=article_names(story))
@@ -179,7 +179,7 @@ def create_app(
             link=lambda n: "/articles?" + urlencode({**args, "page": n}),
         )  # fmt: skip
 
-    @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/articles/{article_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(request: Request, article_id: str) -> HTMLResponse:
         return page(request, "article.html", article=service.article(article_id))
 
@@ -255,7 +255,7 @@ def create_app(
         filters = _filters(q, since, until, source, language, min_size)
         return service.stories(filters, page_no, per_page)
 
-    @app.get("/api/stories/{story_id}", tags=["stories"])
+    @app.get("/api/stories/{story_id:path}", tags=["stories"])
     def api_story(story_id: str) -> dict[str, Any]:
         """One story's report (schema newsfold.report/1, see docs/report-schema.md)."""
         return service.story(story_id)
@@ -271,15 +271,15 @@ def create_app(
         """Articles, searched and paged (best match first, else newest first)."""
         return service.articles(q, source, language, page_no, per_page)
 
-    @app.get("/api/articles/{article_id}", tags=["articles"])
-    def api_article(article_id: str) -> dict[str, Any]:
-        """One article: text, marked segments, relations, claims."""
-        return service.article(article_id)
-
-    @app.get("/api/articles/{article_id}/claims", tags=["articles"])
+    @app.get("/api/articles/{article_id:path}/claims", tags=["articles"])
     def api_claims(article_id: str) -> dict[str, Any]:
         """One article's claims: numbers, quotes, people, dates, with character offsets."""
         return service.claims(article_id)
+
+    @app.get("/api/articles/{article_id:path}", tags=["articles"])
+    def api_article(article_id: str) -> dict[str, Any]:
+        """One article: text, marked segments, relations, claims."""
+        return service.article(article_id)
 
     @app.get("/api/compare", tags=["articles"])
     def api_compare(
