@@ -7,6 +7,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,6 +27,19 @@ SHARED = ROOT.parent / "shared"
 def store(tmp_path: Path) -> Iterator[Store]:
     with Store(tmp_path / "test.db") as s:
         yield s
+
+
+@pytest.fixture(scope="session")
+def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """One local[2] Spark session for the whole run (skips where pyspark is not installed)."""
+    pytest.importorskip("pyspark")
+    from newsfold.engines.spark_session import spark_session
+
+    session = spark_session(
+        "local[2]", partitions=4, checkpoint_dir=str(tmp_path_factory.mktemp("checkpoints"))
+    )
+    yield session
+    session.stop()
 
 
 @pytest.fixture
