@@ -60,9 +60,11 @@ def spark_session(
     if chosen is not None:
         builder = builder.master(chosen)
     if chosen is None or chosen.startswith("local"):
-        builder = builder.config("spark.ui.enabled", "false").config(
-            "spark.driver.host", "127.0.0.1"
-        ).config("spark.driver.bindAddress", "127.0.0.1")
+        builder = (
+            builder.config("spark.ui.enabled", "false")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+        )
     builder = (
         builder.config("spark.sql.shuffle.partitions", str(partitions))
         .config("spark.default.parallelism", str(partitions))
@@ -73,7 +75,9 @@ def spark_session(
     try:
         session = builder.getOrCreate()
     except Exception as exc:  # Java missing or the master unreachable
-        raise SparkUnavailable(f"could not start Spark ({chosen or 'submitted master'}): {exc}") from exc
+        raise SparkUnavailable(
+            f"could not start Spark ({chosen or 'submitted master'}): {exc}"
+        ) from exc
     session.conf.set("spark.sql.shuffle.partitions", str(partitions))
     session.sparkContext.setLogLevel("ERROR")
     if checkpoint_dir is not None:
