@@ -34,7 +34,14 @@ from newsfold.readers import (
 if TYPE_CHECKING:
     from newsfold.store import Store
 
-__all__ = ["FileResult", "IngestReport", "ingest", "iter_inputs"]
+__all__ = [
+    "FileResult",
+    "IngestReport",
+    "file_problem",
+    "ingest",
+    "iter_inputs",
+    "read_articles",
+]
 
 STDIN = "-"
 
@@ -154,6 +161,40 @@ def _spool_stdin() -> Path:
     return Path(name)
 
 
+def read_articles(
+    inp: Input, options: ReadOptions, fmt: str | None = None
+) -> Iterator[Article | Problem]:
+    """The articles of one input, in the order read, and the problems of its records (a line
+    that is not JSON, a record without text, ...). Raises :class:`ReaderError` (or a stream
+    error: see :func:`file_problem`) when the file as a whole cannot be read: callers keep
+    nothing of such a file. Both engines read files through this."""
+    reader = get_reader(fmt) if fmt else pick_reader(inp)
+    if not reader.streaming and inp.size > options.max_file_bytes and not inp.compressed:
+        raise ReaderError(
+            f"file too large ({inp.size / 1_048_576:.1f} MB; the limit is "
+            f"{options.max_file_bytes / 1_048_576:.1f} MB, raise it with --max-size)"
+        )
+    for item in reader.read(inp, options):
+        if isinstance(item, Problem):
+            yield item
+            continue
+        try:
+            yield _build(item, options)
+        except ArticleError as exc:
+            yield Problem(item.location, str(exc))
+
+
+def file_problem(name: str, exc: BaseException) -> Problem | None:
+    """The problem that ends the reading of file ``name`` (None: not a reading error)."""
+    if isinstance(exc, ReaderError):
+        return Problem(name, str(exc))
+    if isinstance(exc, PermissionError):
+        return Problem(name, "permission denied")
+    if isinstance(exc, (*STREAM_ERRORS, UnicodeError)):
+        return Problem(name, f"cannot read: {exc}")
+    return None
+
+
 def _read_file(
     store: Store,
     inp: Input,
@@ -162,33 +203,24 @@ def _read_file(
     result: FileResult,
     on_article: Callable[[], None],
 ) -> None:
-    reader = get_reader(fmt) if fmt else pick_reader(inp)
-    result.format = reader.name
-    if not reader.streaming and inp.size > options.max_file_bytes and not inp.compressed:
-        raise ReaderError(
-            f"file too large ({inp.size / 1_048_576:.1f} MB; the limit is "
-            f"{options.max_file_bytes / 1_048_576:.1f} MB, raise it with --max-size)"
-        )
+    result.format = (get_reader(fmt) if fmt else pick_reader(inp)).name
     added = present = 0
     problems: list[Problem] = []
     with store.transaction():
-        for item in reader.read(inp, options):
+        for item in read_articles(inp, options, fmt):
             if isinstance(item, Problem):
                 problems.append(item)
                 continue
-            try:
-                article = _build(item, options)
-            except ArticleError as exc:
-                problems.append(Problem(item.location, str(exc)))
-                continue
-            status = store.add(article)
+            status = store.add(item)
             if status == "added":
                 added += 1
             elif status == "present":
                 present += 1
             else:
                 problems.append(
-                    Problem(item.location, f"id {article.id!r} is stored with a different text")
+                    Problem(
+                        item.origin or inp.name, f"id {item.id!r} is stored with a different text"
+                    )
                 )
             on_article()
     # Counted only once the file's transaction has committed.
@@ -240,12 +272,10 @@ def ingest(
             try:
                 inp = Input.from_path(spooled or item, name=result.name)
                 _read_file(store, inp, options, fmt, result, lambda: notify("article", 1))
-            except ReaderError as exc:
-                result.problems.append(Problem(result.name, str(exc)))
-            except PermissionError:
-                result.problems.append(Problem(result.name, "permission denied"))
-            except (*STREAM_ERRORS, UnicodeError) as exc:
-                result.problems.append(Problem(result.name, f"cannot read: {exc}"))
+            except (ReaderError, PermissionError, *STREAM_ERRORS, UnicodeError) as exc:
+                problem = file_problem(result.name, exc)
+                assert problem is not None
+                result.problems.append(problem)
             finally:
                 if spooled is not None:
                     spooled.unlink(missing_ok=True)

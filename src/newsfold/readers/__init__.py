@@ -1,9 +1,9 @@
 """Readers: one module per input format, chosen by content (the file name only breaks ties).
 
-:func:`pick_reader` sniffs an input's first bytes: web archives by their ``WARC/`` header, feeds by
-their ``<rss>``/``<feed>`` root, HTML by its opening tags, JSON Lines by a first line that is a
-whole object, JSON by a leading brace or bracket; anything else that is text is a text article.
-Binary inputs (images, PDFs, archives) are refused with what they are.
+:func:`pick_reader` sniffs an input's first bytes: web archives by their ``WARC/`` header, Parquet
+by its magic bytes, feeds by their ``<rss>``/``<feed>`` root, HTML by its opening tags, JSON Lines
+by a first line that is a whole object, JSON by a leading brace or bracket; anything else that is
+text is a text article. Binary inputs (images, PDFs, archives) are refused with what they are.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from newsfold.readers.base import (
 from newsfold.readers.feed import FeedReader
 from newsfold.readers.html import HtmlReader
 from newsfold.readers.jsonl import JsonLinesReader, JsonReader
+from newsfold.readers.parquet import MAGIC as PARQUET_MAGIC
+from newsfold.readers.parquet import ParquetReader
 from newsfold.readers.text import TextReader
 from newsfold.readers.warc import WarcReader
 
@@ -41,6 +43,7 @@ READERS: dict[str, Reader] = {
     r.name: r
     for r in (
         WarcReader(),
+        ParquetReader(),
         FeedReader(),
         HtmlReader(),
         JsonLinesReader(),
@@ -51,7 +54,8 @@ READERS: dict[str, Reader] = {
 
 
 def get_reader(name: str) -> Reader:
-    """The reader called ``name`` (``text``, ``html``, ``json``, ``jsonl``, ``feed``, ``warc``)."""
+    """The reader called ``name`` (``text``, ``html``, ``json``, ``jsonl``, ``feed``, ``warc``,
+    ``parquet``)."""
     try:
         return READERS[name]
     except KeyError:
@@ -62,6 +66,8 @@ def pick_reader(inp: Input) -> Reader:
     """The reader for ``inp``, by content; raises :class:`ReaderError` for binary or empty input."""
     if inp.head.startswith(b"WARC/"):
         return READERS["warc"]
+    if inp.head.startswith(PARQUET_MAGIC):
+        return READERS["parquet"]
     if not inp.head.strip():
         raise ReaderError("empty file")
     kind = binary_kind(inp.head)
