@@ -41,6 +41,7 @@ __all__ = [
     "ingest",
     "iter_inputs",
     "read_articles",
+    "spool_stdin",
 ]
 
 STDIN = "-"
@@ -154,7 +155,8 @@ def iter_inputs(
             yield Problem(str(given), "no such file or directory")
 
 
-def _spool_stdin() -> Path:
+def spool_stdin() -> Path:
+    """Standard input copied to a temporary file (the caller removes it)."""
     fd, name = tempfile.mkstemp(prefix="newsfold-stdin-")
     with os.fdopen(fd, "wb") as out:
         shutil.copyfileobj(sys.stdin.buffer, out)
@@ -268,7 +270,7 @@ def ingest(
                 continue
             result = FileResult("<stdin>" if str(item) == STDIN else str(item))
             report.files.append(result)
-            spooled = _spool_stdin() if str(item) == STDIN else None
+            spooled = spool_stdin() if str(item) == STDIN else None
             try:
                 inp = Input.from_path(spooled or item, name=result.name)
                 _read_file(store, inp, options, fmt, result, lambda: notify("article", 1))

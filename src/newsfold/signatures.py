@@ -35,10 +35,13 @@ from numpy.typing import NDArray
 __all__ = [
     "MinHasher",
     "Sketch",
+    "band_keys",
     "batch_shingles",
+    "bucket_pairs",
     "candidate_pairs",
     "fact_signatures",
     "fact_tokens",
+    "has_shingles",
     "jaccard",
     "shingle_hashes",
     "token_hashes",
@@ -292,7 +295,8 @@ def jaccard(a: NDArray[np.uint32], b: NDArray[np.uint32]) -> NDArray[np.float64]
     return np.mean(a == b, axis=-1)
 
 
-def _band_keys(sig: NDArray[np.uint32], bands: int) -> NDArray[np.uint64]:
+def band_keys(sig: NDArray[np.uint32], bands: int) -> NDArray[np.uint64]:
+    """One key per LSH band of each signature row (rows agreeing on a band share its key)."""
     n, k = sig.shape
     rows = k // bands
     parts = sig[:, : bands * rows].reshape(n, bands, rows).astype(U64)
@@ -314,10 +318,10 @@ def candidate_pairs(
     chain (each with the next) instead of all its pairs: linear, and every member stays connected.
     """
     n = sig.shape[0]
-    rows = np.flatnonzero(sig[:, 0] != _EMPTY)  # texts without shingles match nothing
+    rows = np.flatnonzero(has_shingles(sig))  # texts without shingles match nothing
     if rows.size < 2:
         return np.empty((0, 2), dtype=np.int64)
-    keys = _band_keys(sig[rows], bands)
+    keys = band_keys(sig[rows], bands)
     per_band: list[NDArray[np.int64]] = []
     for band in range(bands):  # a loop over bands, not over texts
         band_pairs = _bucket_pairs(keys[:, band], rows, max_bucket)
@@ -328,6 +332,26 @@ def candidate_pairs(
         return np.empty((0, 2), dtype=np.int64)
     found = np.unique(np.concatenate(per_band))
     return np.stack([found // n, found % n], axis=1)
+
+
+def has_shingles(sig: NDArray[np.uint32]) -> NDArray[np.bool_]:
+    """Which signature rows come from a text with shingles (the others match nothing)."""
+    return np.asarray(sig[:, 0] != _EMPTY)
+
+
+def bucket_pairs(members: NDArray[np.int64], max_bucket: int) -> NDArray[np.int64]:
+    """The pairs one LSH bucket contributes, its ``members`` in row order: all pairs up to
+    ``max_bucket`` members; above, a star (each member with the first) and a chain (each with
+    the next), so the bucket stays connected at linear cost (see :func:`candidate_pairs`)."""
+    size = members.size
+    if size < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    if size <= max_bucket:
+        iu, ju = np.triu_indices(size, k=1)
+        return np.stack([members[iu], members[ju]], axis=1).astype(np.int64)
+    star = np.stack([np.repeat(members[0], size - 1), members[1:]], axis=1)
+    chain = np.stack([members[:-1], members[1:]], axis=1)
+    return np.concatenate([star, chain]).astype(np.int64)
 
 
 def _bucket_pairs(
@@ -348,7 +372,5 @@ def _bucket_pairs(
         iu, ju = np.triu_indices(int(size), k=1)
         pairs.append(np.stack([members[:, iu].ravel(), members[:, ju].ravel()], axis=1))
     for start, size in zip(starts[~small], sizes[~small], strict=True):
-        members = sorted_doc[start : start + size]
-        pairs.append(np.stack([np.repeat(members[0], size - 1), members[1:]], axis=1))
-        pairs.append(np.stack([members[:-1], members[1:]], axis=1))
+        pairs.append(bucket_pairs(sorted_doc[start : start + size], max_bucket))
     return np.concatenate(pairs) if pairs else np.empty((0, 2), dtype=np.int64)

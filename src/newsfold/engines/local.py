@@ -37,9 +37,10 @@ from numpy.typing import NDArray
 
 from newsfold.article import Article
 from newsfold.claims import ArticleClaims
-from newsfold.corroborate import CONFIDENCE, corroborate, word_set
+from newsfold.corroborate import word_set
 from newsfold.describe import Story, describe_story
 from newsfold.embed import Encoders, default_encoders
+from newsfold.engines.common import earliest_links, third_article_directions
 from newsfold.facts import StoryFacts, story_facts
 from newsfold.reconcile import Reconciler
 from newsfold.relations import DERIVED
@@ -67,8 +68,6 @@ __all__ = [
 STAGES: tuple[str, ...] = ("sketch", "links", "fold", "claims", "report")
 #: Version of what a stored story report holds: older ones are built again.
 REPORT_VERSION = 2
-#: How a direction read from third articles is labelled among a relation's reasons.
-CORROBORATION = "third articles"
 #: Articles per claims batch: large enough for spaCy's worker processes to pay.
 CLAIMS_BATCH = 512
 #: The name the placement stage's state is saved under.
@@ -326,9 +325,7 @@ class LocalEngine:
         return results
 
     def _corroborate(self, touched: set[str]) -> None:
-        """Give undirected derived relations near ``touched`` articles a direction from third
-        articles (:mod:`newsfold.corroborate`); redo those given one so in earlier runs, since
-        new articles bring new third reports."""
+        """Directions from third articles around ``touched`` (see :mod:`.common`)."""
         around: dict[str, list[dict[str, Any]]] = {}
 
         def relations_of(article_id: str) -> list[dict[str, Any]]:
@@ -336,42 +333,10 @@ class LocalEngine:
                 around[article_id] = self.store.relations(article_id)
             return around[article_id]
 
-        words: dict[str, set[str]] = {}
-        updated: list[dict[str, Any]] = []
-        seen: set[tuple[str, str]] = set()
-        for article_id in sorted(touched):
-            for r in relations_of(article_id):
-                key = (r["a"], r["b"])
-                if key in seen or r["relation"] not in DERIVED or r["relation"] == "translation":
-                    continue
-                seen.add(key)
-                reasons = r["direction"]["reasons"]
-                if r["source"] is not None and not reasons[0].startswith(CORROBORATION):
-                    continue  # directed by stronger evidence (dates, containment)
-                near = relations_of(r["a"]) + relations_of(r["b"])
-                reusers = {x for q in near if q["relation"] in DERIVED for x in (q["a"], q["b"])}
-                third = sorted(
-                    {x for q in near for x in (q["a"], q["b"])} - reusers - {r["a"], r["b"]}
-                )
-                missing = [x for x in third if x not in words]
-                for x, art in self.store.get_many(missing).items():
-                    words[x] = word_set(art.text)
-                pairs = [
-                    (p["a"]["text"], p["b"]["text"]) for p in r["pairs"] if p["kind"] != "verbatim"
-                ]
-                found = corroborate(pairs, [words[x] for x in third if x in words])
-                side = found.source
-                new_source = None if side is None else r[side]
-                if new_source == r["source"]:
-                    continue
-                r["source"] = new_source
-                r["direction"] = {
-                    "source": side,
-                    "confidence": CONFIDENCE if side else 0.0,
-                    "reasons": [f"{CORROBORATION}: {found.reason}"],
-                }
-                updated.append(r)
-        self.store.put_relations(updated)
+        def words_of(ids: list[str]) -> dict[str, set[str]]:
+            return {x: word_set(a.text) for x, a in self.store.get_many(ids).items()}
+
+        self.store.put_relations(third_article_directions(touched, relations_of, words_of))
 
     # -- fold
     def _placement(self, stored: list[tuple[str, str, float]]) -> Place:
@@ -412,14 +377,7 @@ class LocalEngine:
         for start in range(0, len(new_ids), self.batch):
             ids = new_ids[start : start + self.batch]
             articles = self.store.get_many(ids)
-            links: list[str | None] = []
-            for article_id in ids:
-                earlier = [
-                    o
-                    for o in related.get(article_id, ())
-                    if o in position and position[o] < position[article_id]
-                ]
-                links.append(min(earlier, key=position.__getitem__) if earlier else None)
+            links = earliest_links(ids, position, related)
             out = place.process_batch(
                 {
                     "id": list(ids),

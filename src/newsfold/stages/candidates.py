@@ -57,7 +57,9 @@ class Candidates(Stage):
     """Lexical and lead-meaning candidate pairs (see the module docstring).
 
     Input columns (the whole store, in a fixed order): ``id``, ``signature``, ``lead``, ``new``
-    (bool). Output columns, one row per pair: ``a``, ``b`` (ids, ``a < b``).
+    (bool). Output columns, one row per pair: ``a``, ``b`` (ids, ``a < b``). With
+    ``lexical=False`` only the meaning pairs are found (``signature`` is not read): an engine
+    that buckets band keys itself (the Spark engine) adds the lexical ones.
     """
 
     name = "candidates"
@@ -70,12 +72,14 @@ class Candidates(Stage):
         lead_cosine: float = 0.5,
         top_k: int = 20,
         exact_below: int = 20_000,
+        lexical: bool = True,
     ) -> None:
         self.bands = bands
         self.max_bucket = max_bucket
         self.lead_cosine = lead_cosine
         self.top_k = top_k
         self.exact_below = exact_below
+        self.lexical = lexical
 
     def process_batch(self, batch: Batch) -> Batch:
         ids: list[str] = batch["id"]
@@ -84,10 +88,12 @@ class Candidates(Stage):
             return {"a": [], "b": []}
         is_new = np.zeros(len(ids), dtype=bool)
         is_new[new] = True
-        sig = np.stack(batch["signature"]).astype(np.uint32)
-        lexical = candidate_pairs(sig, self.bands, max_bucket=self.max_bucket)
-        keep = is_new[lexical[:, 0]] | is_new[lexical[:, 1]]
-        pairs = set(zip(lexical[keep, 0].tolist(), lexical[keep, 1].tolist(), strict=True))
+        pairs: set[tuple[int, int]] = set()
+        if self.lexical:
+            sig = np.stack(batch["signature"]).astype(np.uint32)
+            lexical = candidate_pairs(sig, self.bands, max_bucket=self.max_bucket)
+            keep = is_new[lexical[:, 0]] | is_new[lexical[:, 1]]
+            pairs.update(zip(lexical[keep, 0].tolist(), lexical[keep, 1].tolist(), strict=True))
         leads = np.stack(batch["lead"]).astype(np.float32)
         if len(ids) < self.exact_below:
             pairs |= nearest_pairs(leads, new, self.top_k, self.lead_cosine)
@@ -119,7 +125,8 @@ def fact_keys(text: str) -> set[str]:
 class CrossCandidates(Stage):
     """Pairs in different languages that share numbers and names (see the module docstring).
 
-    Input columns (the whole store): ``id``, ``language``, ``text``, ``new`` (bool). Output
+    Input columns (the whole store): ``id``, ``language``, ``text`` (or ``keys``: each text's
+    :func:`fact_keys`, computed where the texts are), ``new`` (bool). Output
     columns, one row per pair: ``a``, ``b`` (ids, ``a < b``). Each new article keeps its
     ``top_k`` partners in other languages by TF-IDF overlap of :func:`fact_keys`, at least
     ``min_shared`` keys shared.
@@ -136,7 +143,11 @@ class CrossCandidates(Stage):
         langs: list[Any] = batch["language"]
         if len({x for x in langs if x}) < 2:
             return {"a": [], "b": []}
-        keys = [fact_keys(t) for t in batch["text"]]
+        keys = (
+            [set(k) for k in batch["keys"]]
+            if "keys" in batch
+            else [fact_keys(t) for t in batch["text"]]
+        )
         df = Counter(k for ks in keys for k in ks)
         n = len(ids)
         idf = {k: math.log((n + 1) / (c + 1)) + 1.0 for k, c in df.items()}
