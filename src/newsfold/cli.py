@@ -60,6 +60,22 @@ DbOption = Annotated[
         show_default=False,
     ),
 ]
+EngineOption = Annotated[
+    str,
+    typer.Option(
+        "--engine", help="local (this process, the store as cache) or spark (Spark stages)."
+    ),
+]
+MasterOption = Annotated[
+    str | None,
+    typer.Option("--master", help="With --engine spark: the Spark master URL (default local[2])."),
+]
+PartitionsOption = Annotated[
+    int,
+    typer.Option(
+        "--partitions", min=1, help="With --engine spark: partitions the work is split into."
+    ),
+]
 JsonOption = Annotated[bool, typer.Option("--json", help="Write the result as JSON to stdout.")]
 OutOption = Annotated[
     Path | None, typer.Option("--out", "-o", help="Write here (default: stdout).")
@@ -217,12 +233,30 @@ def ingest(
     as_json: JsonOption = False,
     quiet: QuietOption = False,
 ) -> None:
-    """Read articles from text, Markdown, HTML, JSON, JSON Lines, RSS/Atom and WARC inputs.
+    """Read articles from text, Markdown, HTML, JSON, JSON Lines, RSS/Atom, WARC and Parquet
+    inputs.
 
     The format is recognised by content. Every file is stored in one transaction: all of it or
     nothing. Articles already stored are recognised and counted, not stored twice. Inputs that
-    cannot be read are listed at the end; the exit code is 1 when any failed.
+    cannot be read are listed at the end; the exit code is 1 when any failed. The data folder of
+    a Spark run (OUT/data) is read whole into a new store: articles, relations, stories, claims
+    and reports, ready for `newsfold serve`.
     """
+    from newsfold.output import OutputError, import_output, is_output
+
+    if any(Path(p).is_dir() and is_output(Path(p)) for p in paths):
+        if len(paths) != 1:
+            _fail("a newsfold output folder is read alone (one path), into a new store")
+        try:
+            with _open(db) as store:
+                counts = import_output(store, Path(paths[0]))
+        except OutputError as exc:
+            _fail(str(exc))
+        if as_json:
+            _write_json(counts)
+        elif not quiet:
+            out.print(", ".join(f"{n} {table}" for table, n in counts.items()) + " read")
+        return
     if fmt is not None and fmt not in READERS:
         raise typer.BadParameter(f"choose from {', '.join(READERS)}", param_hint="--format")
     if max_size <= 0:
@@ -1117,13 +1151,27 @@ def run(
     ),
     formats: FormatsOption = "html,md,json",
     quiet: QuietOption = False,
+    engine: EngineOption = "local",
+    master: MasterOption = None,
+    partitions: PartitionsOption = 8,
 ) -> None:
     """The whole job in one command: ingest, link, fold into stories, compare facts, and write
-    the report; the last line names its entry file."""
+    the report; the last line names its entry file.
+
+    With --engine spark the same stages run on Spark (--master, default local[2]) over the
+    inputs as one pile: Parquet tables of articles (with their story), relations, stories,
+    claims and rejects go to OUT/data beside the report, and --db, when given, receives the
+    results (a new store). Rejected records are counted and listed in OUT/data/rejects; they
+    do not fail the run."""
     from newsfold.engines.local import STAGES
     from newsfold.report.stories import write
 
     chosen = _formats(formats)
+    if engine == "spark":
+        _run_spark(paths, db, out_dir, chosen, quiet, master, partitions)
+        return
+    if engine != "local":
+        raise typer.BadParameter("choose local or spark", param_hint="--engine")
     with _open(db) as store:
         clock = time.perf_counter()
         progress = _progress("ingest", disabled=quiet)
@@ -1157,6 +1205,64 @@ def run(
     out.print(f"report: {entry}")
     if not result.ok:
         raise typer.Exit(1)
+
+
+def _run_spark(
+    paths: list[str],
+    db: Path | None,
+    out_dir: Path,
+    formats: list[str],
+    quiet: bool,
+    master: str | None,
+    partitions: int,
+) -> None:
+    from newsfold.engines.spark import SparkEngine
+    from newsfold.engines.spark_session import SparkUnavailable, spark_session
+    from newsfold.output import OutputError, import_output
+
+    if db is not None and db.exists():
+        with _open(db) as store:
+            if len(store):
+                _fail(
+                    f"{db} already holds {len(store)} article(s): the Spark engine analyses a "
+                    "pile from scratch into a new store (or run without --engine spark to add "
+                    "to this one)"
+                )
+    try:
+        session = spark_session(master, partitions=partitions)
+    except SparkUnavailable as exc:
+        _fail(str(exc))
+    progress = _progress("{task.description}", disabled=quiet, extra="{task.fields[step]}")
+    with progress:
+        tasks: dict[str, Any] = {}
+
+        def on_progress(stage: str, step: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=None, step="")
+            progress.update(tasks[stage], step=step, completed=done, total=total)
+
+        engine = SparkEngine(session, partitions=partitions, on_progress=on_progress)
+        result = engine.run(paths)
+        clock = time.perf_counter()
+        entry = result.write(out_dir, formats)
+        result.analysis.seconds["write"] = time.perf_counter() - clock
+    analysis = result.analysis
+    if db is not None:
+        try:
+            with _open(db) as store:
+                import_output(store, out_dir / "data")
+        except OutputError as exc:
+            _fail(str(exc))
+    if not quiet:
+        times = ", ".join(f"{stage} {s:.1f} s" for stage, s in analysis.seconds.items())
+        err.print(
+            f"{analysis.articles} article(s), {analysis.stories} story(ies), "
+            f"{sum(analysis.relations.values())} relation(s), {analysis.rejects} rejected "
+            f"(listed in {escape(str(out_dir / 'data' / 'rejects'))}); {times}"
+        )
+    out.print(f"report: {entry}")
+    if not analysis.articles:
+        _fail("nothing could be read")
 
 
 @app.command()

@@ -57,7 +57,7 @@ from newsfold.engines.common import earliest_links, third_article_directions
 from newsfold.ingest import STDIN, file_problem, iter_inputs, read_articles, spool_stdin
 from newsfold.readers import Input, Problem, ReadOptions
 from newsfold.relations import DERIVED
-from newsfold.report.stories import assemble
+from newsfold.report.stories import assemble, members_key
 from newsfold.signatures import band_keys, bucket_pairs, has_shingles
 from newsfold.stages.base import Batch, Stage
 from newsfold.stages.candidates import Candidates, CrossCandidates, fact_keys
@@ -81,7 +81,6 @@ _READ_SCHEMA = (
     "kind string, file int, rec long, id string, content_hash string, published_utc string, "
     "language string, article binary, location string, reason string"
 )
-_ARTICLE_FIELDS = ("id", "title", "source", "url", "published", "language", "author", "text")
 
 Progress = Callable[[str, str, int, int], None]
 
@@ -154,6 +153,15 @@ class SparkAnalysis:
     stories: int = 0
     relations: dict[str, int] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        """Articles, rejects, stories and relations, as the output's marker file lists them."""
+        return {
+            "articles": self.articles,
+            "rejects": self.rejects,
+            "stories": self.stories,
+            "relations": sum(self.relations.values()),
+        }
 
 
 class SparkEngine:
@@ -746,3 +754,83 @@ class SparkResult:
     claims: Any = None
     reports: dict[str, dict[str, Any]] = field(default_factory=dict)
     place: Place | None = None
+
+    def write(self, out_dir: Path, formats: Sequence[str]) -> Path:
+        """Write the Parquet tables under ``out_dir/data`` (:mod:`newsfold.output`) and the
+        report in ``formats`` into ``out_dir``; returns the report's entry file."""
+        from pyspark.sql import functions as F
+
+        from newsfold.output import FORMAT, MARKER, VERSION, article_columns
+        from newsfold.report.stories import write
+        from newsfold.stages.claims import VERSION as CLAIMS_VERSION
+
+        spark = self.articles.sparkSession
+        data = out_dir / "data"
+        data.mkdir(parents=True, exist_ok=True)
+        placed = spark.createDataFrame(
+            [(a, s, p, k) for k, (a, s, p) in enumerate(self.members)],
+            "id string, story string, story_probability double, placed long",
+        )
+
+        def columns(frames: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+            import pandas as pd
+
+            for pdf in frames:
+                rows = [article_columns(pickle.loads(b)) for b in pdf["article"]]
+                frame = pd.DataFrame(rows, columns=list(_OUTPUT_COLUMNS))
+                frame["arrival"] = pdf["file"].astype("int64") * (1 << 32) + pdf["rec"].astype(
+                    "int64"
+                )
+                yield frame
+
+        schema = ", ".join(f"{c} string" for c in _OUTPUT_COLUMNS) + ", arrival long"
+        (
+            self.articles.select("file", "rec", "article")
+            .mapInPandas(columns, schema)
+            .join(placed, "id", "left")
+            .write.mode("overwrite")
+            .parquet(str(data / "articles"))
+        )
+        spark.createDataFrame(
+            [
+                (
+                    r["a"],
+                    r["b"],
+                    r["relation"],
+                    r["source"],
+                    float(r["direction"]["confidence"]),
+                    float(r["similarity"]),
+                    float(r["coverage_a"]),
+                    float(r["coverage_b"]),
+                    json.dumps(r, ensure_ascii=False),
+                )
+                for r in self.relations
+            ],
+            "a string, b string, relation string, source string, confidence double, "
+            "similarity double, coverage_a double, coverage_b double, evidence string",
+        ).write.mode("overwrite").parquet(str(data / "relations"))
+        groups: dict[str, list[str]] = {}
+        for a, s, _ in self.members:
+            groups.setdefault(s, []).append(a)
+        spark.createDataFrame(
+            [
+                (s, len(groups[s]), members_key(groups[s]), json.dumps(r, ensure_ascii=False))
+                for s, r in sorted(self.reports.items())
+            ],
+            "story string, size long, members string, report string",
+        ).write.mode("overwrite").parquet(str(data / "stories"))
+        self.claims.withColumn("version", F.lit(CLAIMS_VERSION)).select(
+            "id", "version", "claims"
+        ).write.mode("overwrite").parquet(str(data / "claims"))
+        self.rejects.write.mode("overwrite").parquet(str(data / "rejects"))
+        meta = {"format": FORMAT, "version": VERSION, **self.analysis.counts()}
+        (data / MARKER).write_text(json.dumps(meta, indent=1), encoding="utf-8")
+        return write(self.analysis.report, out_dir, formats)
+
+
+#: The ``articles`` table's columns read off each article
+#: (:func:`newsfold.output.article_columns`).
+_OUTPUT_COLUMNS = (
+    "id", "title", "text", "source", "url", "published", "language", "author", "spans",
+    "boilerplate", "extra", "origin",
+)  # fmt: skip
