@@ -344,6 +344,18 @@ class Store:
         )
         return [r[0] for r in rows]
 
+    def language_of(self, ids: Sequence[str]) -> dict[str, str | None]:
+        """The language of each stored article of ``ids`` (None: not known)."""
+        out: dict[str, str | None] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = self._conn.execute(
+                f"SELECT id, language FROM articles WHERE id IN ({marks})", chunk
+            )
+            out.update((r[0], r[1]) for r in rows)
+        return out
+
     def get_many(self, ids: Sequence[str]) -> dict[str, Article]:
         """The stored articles of ``ids`` (exact ids; missing ones are left out)."""
         out: dict[str, Article] = {}

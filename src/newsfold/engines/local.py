@@ -228,24 +228,28 @@ class LocalEngine:
             out[i] = flat.reshape(n, -1) if n else flat.reshape(0, max(1, flat.size))
         return out
 
-    def _cross_leads(self, articles: dict[str, Article]) -> dict[str, NDArray[np.float32]]:
+    def _cross_leads(self, ids: Iterable[str]) -> None:
+        """Multilingual lead vectors of ``ids`` computed where missing, in batches of sorted
+        ids (the Spark engine batches alike: an encoder's floats depend on its batch)."""
         model = f"{self.encoders.cross.name}/lead"
-        ids = sorted(articles)
-        found = {
-            i: np.frombuffer(v, dtype=np.float32) for i, v in self.store.vectors(ids, model).items()
-        }
-        todo = [i for i in ids if i not in found]
-        if todo:
-            stage = CrossLead(self.encoders)
-            for chunk in _chunks(todo, self.batch):
-                self.notify("links", "cross-language leads", 0, len(todo))
-                out = stage.process_batch(
-                    {"id": list(chunk), "article": [articles[i] for i in chunk]}
-                )
-                rows = list(zip(out["id"], out["cross_lead"], strict=True))
-                self.store.put_vectors(model, [(i, v.tobytes()) for i, v in rows])
-                found.update(rows)
-        return found
+        ids = sorted(set(ids))
+        have = self.store.vectors(ids, model)
+        todo = [i for i in ids if i not in have]
+        if not todo:
+            return
+        stage = CrossLead(self.encoders)
+        self.notify("links", "cross-language leads", 0, len(todo))
+        for done, chunk in enumerate(_chunks(todo, self.batch)):
+            articles = self.store.get_many(chunk)
+            out = stage.process_batch({"id": list(chunk), "article": [articles[i] for i in chunk]})
+            rows = zip(out["id"], out["cross_lead"], strict=True)
+            self.store.put_vectors(model, [(i, v.tobytes()) for i, v in rows])
+            self.notify("links", "cross-language leads", (done + 1) * len(chunk), len(todo))
+
+    def _cross_lead_vectors(self, ids: Sequence[str]) -> dict[str, NDArray[np.float32]]:
+        model = f"{self.encoders.cross.name}/lead"
+        found = self.store.vectors(list(ids), model)
+        return {i: np.frombuffer(v, dtype=np.float32) for i, v in found.items()}
 
     # -- links
     def link(self) -> LinkReport:
@@ -294,6 +298,8 @@ class LocalEngine:
         return set(zip(found["a"], found["b"], strict=True))
 
     def _judge(self, pairs: list[tuple[str, str]], report: LinkReport) -> list[dict[str, Any]]:
+        languages = self.store.language_of(sorted({x for p in pairs for x in p}))
+        self._cross_leads(x for p in pairs if languages[p[0]] != languages[p[1]] for x in p)
         stage = Judge(self.encoders)
         results: list[dict[str, Any]] = []
         self.notify("links", "compare", 0, len(pairs))
@@ -304,7 +310,7 @@ class LocalEngine:
             leads = dict(zip(wanted, self.lead_vectors(wanted), strict=True))
             cross = [(a, b) for a, b in chunk if articles[a].language != articles[b].language]
             cross_leads = (
-                self._cross_leads({x: articles[x] for p in cross for x in p}) if cross else {}
+                self._cross_lead_vectors(sorted({x for p in cross for x in p})) if cross else {}
             )
             batch: Batch = {
                 "a": [articles[a] for a, _ in chunk],

@@ -217,7 +217,7 @@ class SparkEngine:
         if not order:
             result.analysis.rejects = rejects.count()
             return result
-        signals = self.sketch(articles)
+        signals = self.sketch(articles, order)
         leads = self.leads(signals, order)
         lap("sketch")
         relations = self.link(articles, signals, order, leads)
@@ -328,12 +328,42 @@ class SparkEngine:
 
         return frame.mapInPandas(apply, schema)
 
-    def sketch(self, articles: DataFrame) -> DataFrame:
+    def _in_batches(
+        self,
+        frame: DataFrame,
+        order: list[str],
+        kernel: Stage,
+        schema: str,
+        to_batch: Callable[[pd.DataFrame], Batch],
+        to_frame: Callable[[Batch], dict[str, list[Any]]],
+    ) -> DataFrame:
+        """``frame`` through ``kernel`` in the batches the local engine forms: ``batch``
+        consecutive ids of ``order`` each (an encoder's floats depend on the batch it is given,
+        so equal batches give equal vectors)."""
+        from pyspark.sql import functions as F
+
+        blob, digest = _shipped(kernel)
+        rank = self.spark.createDataFrame(list(enumerate(order)), "rank long, id string")
+        keyed = frame.join(rank, "id").withColumn(
+            "chunk", F.floor(F.col("rank") / F.lit(self.batch))
+        )
+
+        def apply(pdf: pd.DataFrame) -> pd.DataFrame:
+            import pandas as pd
+
+            stage = _worker_kernel(blob, digest)
+            pdf = pdf.sort_values("rank")
+            return pd.DataFrame(to_frame(stage.process_batch(to_batch(pdf))))
+
+        return keyed.groupBy("chunk").applyInPandas(apply, schema)
+
+    def sketch(self, articles: DataFrame, order: list[str]) -> DataFrame:
         """Signature, lead and sentence vectors per article (``id``, ``signature``,
-        ``lead``, ``sentences``: float32/uint32 bytes)."""
+        ``lead``, ``sentences``: float32/uint32 bytes), in the local engine's batches."""
         self.notify("sketch", "", 0, 1)
-        out = self._map(
+        out = self._in_batches(
             articles.select("id", "article"),
+            order,
             Sketch(self.encoders),
             "id string, signature binary, lead binary, sentences binary",
             lambda pdf: {
@@ -437,8 +467,10 @@ class SparkEngine:
             .union(cross_ids.select(F.col("b").alias("id")))
             .distinct()
         )
-        cross_leads = self._map(
+        cross_order = sorted(r[0] for r in crossed.collect())
+        cross_leads = self._in_batches(
             articles.join(crossed, "id").select("id", "article"),
+            cross_order,
             CrossLead(self.encoders),
             "id string, cross_lead binary",
             lambda pdf: {
