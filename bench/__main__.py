@@ -34,6 +34,7 @@ BENCHMARKS: tuple[str, ...] = (
     "dev_pile",
     "run_scale",
     "pairs_speed",
+    "spark_run",
 )
 RESULTS = Path(__file__).with_name("RESULTS.md")
 
