@@ -41,8 +41,8 @@ def spark_session(
 ) -> SparkSession:
     """A Spark session for newsfold (the active one, reconfigured, if one runs in this process).
 
-    ``master``: a Spark master URL (``local[2]`` unless given; under ``spark-submit`` pass None
-    to keep the submitted one); ``partitions``: shuffle partitions; ``checkpoint_dir``: where
+    ``master``: a Spark master URL (else ``$NEWSFOLD_SPARK_MASTER``, else the one
+    ``spark-submit`` was given, else ``local[2]``); ``partitions``: shuffle partitions; ``checkpoint_dir``: where
     iterative jobs (connected components) cut their lineage.
     """
     try:
@@ -55,7 +55,9 @@ def spark_session(
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     builder = SparkSession.builder.appName(app_name)
     chosen = master if master is not None else os.environ.get("NEWSFOLD_SPARK_MASTER")
-    if chosen is None and "spark.master" not in os.environ.get("PYSPARK_SUBMIT_ARGS", ""):
+    # Under spark-submit the JVM is started already (it hands pyspark a gateway port): keep
+    # the master it was given.
+    if chosen is None and "PYSPARK_GATEWAY_PORT" not in os.environ:
         chosen = DEFAULT_MASTER
     if chosen is not None:
         builder = builder.master(chosen)
