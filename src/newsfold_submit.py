@@ -4,8 +4,8 @@
 beside the ``newsfold`` package (not in it, where newsfold's own module names would hide the
 standard library's), so::
 
-    spark-submit --master spark://HOST:7077 $(python -c "import newsfold_submit as m; print(m.__file__)") \\
-        run --engine spark INPUT... --out DIR
+    FILE=$(python -c "import newsfold_submit as m; print(m.__file__)")
+    spark-submit --master spark://HOST:7077 $FILE run --engine spark INPUT... --out DIR
 
 runs ``newsfold run --engine spark`` on that cluster (the master is the submitted one). Set
 ``PYSPARK_PYTHON`` to a Python with newsfold installed on every node.

@@ -22,7 +22,7 @@ from .conftest import DEMO
 
 pytest.importorskip("pyspark")
 
-from newsfold.engines.spark import SparkEngine  # noqa: E402
+from newsfold.engines.spark import SparkEngine
 
 
 def _local(paths: list[Path], db: Path) -> dict[str, Any]:
@@ -62,9 +62,7 @@ def test_demo_equals_the_local_engine(spark: Any, demo_local: dict[str, Any]) ->
 
 @pytest.mark.slow
 @pytest.mark.parametrize("partitions", [1, 2, 7])
-def test_results_do_not_depend_on_partitions(
-    spark: Any, tmp_path: Path, partitions: int
-) -> None:
+def test_results_do_not_depend_on_partitions(spark: Any, tmp_path: Path, partitions: int) -> None:
     # Two outlets' folders: copies across them, a story of several articles, singletons.
     chosen = [DEMO / "corpus" / "valmora-news", DEMO / "corpus" / "coastal-herald"]
     local = _local(chosen, tmp_path / "local.db")

@@ -42,8 +42,8 @@ def spark_session(
     """A Spark session for newsfold (the active one, reconfigured, if one runs in this process).
 
     ``master``: a Spark master URL (else ``$NEWSFOLD_SPARK_MASTER``, else the one
-    ``spark-submit`` was given, else ``local[2]``); ``partitions``: shuffle partitions; ``checkpoint_dir``: where
-    iterative jobs (connected components) cut their lineage.
+    ``spark-submit`` was given, else ``local[2]``); ``partitions``: shuffle partitions;
+    ``checkpoint_dir``: where iterative jobs (connected components) cut their lineage.
     """
     try:
         from pyspark.sql import SparkSession
