@@ -926,11 +926,11 @@ def story(
     out.print(table)
 
 
-def _engine(store: Store, on_progress: Any = None) -> LocalEngine:
+def _engine(store: Store, on_progress: Any = None, summary_words: int | None = None) -> LocalEngine:
     """The local engine over ``store`` (see :mod:`newsfold.engines.local`)."""
     from newsfold.engines.local import LocalEngine
 
-    return LocalEngine(store, on_progress=on_progress)
+    return LocalEngine(store, on_progress=on_progress, summary_words=summary_words)
 
 
 def _story_id(store: Store, ref: str) -> str:
@@ -1052,6 +1052,15 @@ FormatsOption = Annotated[
     str,
     typer.Option("--format", help="Comma-separated report formats: html, md, json."),
 ]
+SummaryWordsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--summary-words",
+        min=1,
+        help="Length of each story's summary in words (whole sentences while they fit); "
+        "default: five sentences at most.",
+    ),
+]
 
 
 def _formats(value: str) -> list[str]:
@@ -1067,7 +1076,8 @@ def _formats(value: str) -> list[str]:
 
 
 def _write_report(store: Store, out_dir: Path, formats: list[str], ids: list[str] | None,
-                  quiet: bool, refresh: bool = False) -> Path:  # fmt: skip
+                  quiet: bool, refresh: bool = False,
+                  summary_words: int | None = None) -> Path:  # fmt: skip
     from newsfold.report.stories import write
 
     progress = _progress("report", disabled=quiet)
@@ -1077,7 +1087,7 @@ def _write_report(store: Store, out_dir: Path, formats: list[str], ids: list[str
         def step(_stage: str, _step: str, done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        data = _engine(store, step).report(ids, refresh=refresh)
+        data = _engine(store, step, summary_words).report(ids, refresh=refresh)
     return write(data, out_dir, formats)
 
 
@@ -1094,6 +1104,7 @@ def report(
     refresh: Annotated[
         bool, typer.Option("--refresh", help="Analyse every story again, stored or not.")
     ] = False,
+    summary_words: SummaryWordsOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """Write the report of the stored stories (HTML, Markdown, JSON): summary with citations,
@@ -1104,7 +1115,7 @@ def report(
         if not store.story_members():
             _fail("no stories stored yet (run `newsfold stories` or `newsfold run` first)")
         ids = [_story_id(store, story_id)] if story_id else None
-        entry = _write_report(store, out_dir, chosen, ids, quiet, refresh)
+        entry = _write_report(store, out_dir, chosen, ids, quiet, refresh, summary_words)
     out.print(f"report: {entry}")
 
 
@@ -1116,6 +1127,7 @@ def run(
         "newsfold-report"
     ),
     formats: FormatsOption = "html,md,json",
+    summary_words: SummaryWordsOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """The whole job in one command: ingest, link, fold into stories, compare facts, and write
@@ -1142,7 +1154,7 @@ def run(
             def on_progress(stage: str, step: str, done: int, total: int) -> None:
                 progress.update(tasks[stage], step=step, completed=done, total=total, visible=True)
 
-            analysis = _engine(store, on_progress).run()
+            analysis = _engine(store, on_progress, summary_words).run()
         clock = time.perf_counter()
         entry = write(analysis.report, out_dir, chosen)
         seconds.update(analysis.seconds)

@@ -82,13 +82,13 @@ class SummarySentence:
 
 
 class Summarizer:
-    """Summarise a story (see the module docstring). ``sentences``: at most this many;
-    ``words``: at most this many words in all (None: no limit); ``encoder``: the sentence
+    """Summarise a story (see the module docstring). ``sentences``: at most this many (None: no
+    limit); ``words``: at most this many words in all (None: no limit); ``encoder``: the sentence
     encoder (the pipeline's unless given); ``aligner``: which sentence pairs count as support."""
 
     def __init__(
         self,
-        sentences: int = 5,
+        sentences: int | None = 5,
         words: int | None = None,
         encoder: Encoder | None = None,
         aligner: SentenceAligner | None = None,
@@ -184,7 +184,7 @@ class Summarizer:
         chosen: list[int] = []
         total_words = 0
         for i in order:
-            if len(chosen) >= self.sentences:
+            if self.sentences is not None and len(chosen) >= self.sentences:
                 break
             if repeats(i, chosen):
                 continue

@@ -66,7 +66,8 @@ __all__ = [
 
 STAGES: tuple[str, ...] = ("sketch", "links", "fold", "claims", "report")
 #: Version of what a stored story report holds: older ones are built again.
-REPORT_VERSION = 2
+#: 3: publication dates checked against the dates the texts state (``suspect_dates``).
+REPORT_VERSION = 3
 #: How a direction read from third articles is labelled among a relation's reasons.
 CORROBORATION = "third articles"
 #: Articles per claims batch: large enough for spaCy's worker processes to pay.
@@ -515,7 +516,7 @@ class LocalEngine:
         back, not analysed again (``refresh`` analyses every story anew)."""
         groups = self._members(story_ids)
         out: list[dict[str, Any]] = []
-        keys = {s: members_key(a for a, _ in m) for s, m in groups.items()}
+        keys = {s: members_key((a for a, _ in m), self.summary_words) for s, m in groups.items()}
         todo: list[str] = []
         for story_id in groups:
             stored = None
