@@ -246,7 +246,7 @@ LEAD_CHARS = 600
 _LOOKING_BACK = re.compile(
     r"\b(?:anniversary|anniversaries|(?:years?|decades?|months?) (?:ago|after|earlier|later|"
     r"since|on)|a year on|looking back|remember(?:ed|s|ing)?|retrospective|in memoriam|"
-    r"memorial|archive[sd]?|file (?:photo|picture|image)|history|historic)\b",
+    r"memorial|archive[sd]?|file (?:photo|picture|image)|history|historic|born|obituary)\b",
     re.IGNORECASE,
 )
 #: A sentence speaking of what is to come: its dates may lie after the publication date.

@@ -249,6 +249,16 @@ _DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,40}(?:,[^—–-]{0,40})?(?:\([^)]
 
 
 _STAMP = re.compile(r"^\W*(?:first )?(?:published|updated|posted|last modified)\b", re.I)
+# Not news in a summary: a sentence introducing what follows ("He said:"), a photo caption
+# ("FILE - In this May 4, 2001 file photo, ...", "... (AP Photo/Jane Roe)"), a site's own line
+# ("Have a tip?", "click here", "follow us on Twitter").
+_NOT_NEWS = re.compile(
+    r":\s*$|\b(?:AP|Reuters|AFP|Getty|EPA)\s+(?:Photo|Images)\b|^\W*FILE\b\s*[-–—:]|"
+    r"\bfile (?:photo|image|picture)\b|^\W*(?:In )?this\b[^.]{0,60}\bphoto(?:graph)?\b|"
+    r"\btips?@|\bhave a tip\b|\bsign up for\b[^.]{0,30}\bnewsletter|\bclick here\b|"
+    r"\bfollow us\b",
+    re.IGNORECASE,
+)
 
 
 def _dateline(text: str) -> int:
@@ -258,8 +268,9 @@ def _dateline(text: str) -> int:
 
 def _whole(text: str) -> bool:
     """A sentence of news: its quotation marks paired (not the tail of a quote cut by the
-    splitter), and not a page's date line ("Published time: March 12, 2013 02:03")."""
-    if _STAMP.match(text) or parse_date_line(text) is not None:
+    splitter), not a page's date line ("Published time: March 12, 2013 02:03"), and not an
+    introduction, a photo caption or a site's own line (:data:`_NOT_NEWS`)."""
+    if _STAMP.match(text) or parse_date_line(text) is not None or _NOT_NEWS.search(text):
         return False
     return text.count("“") == text.count("”") and text.count('"') % 2 == 0
 
