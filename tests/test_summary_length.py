@@ -1,5 +1,6 @@
 """The summary's length in words: through the engine, the CLI (run, report) and the stored
-reports' key (a report built at one length is never read back at another)."""
+reports' key (a report built at one length is never read back at another); and which sentences
+a summary may hold."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typer.testing import CliRunner
 
 from newsfold.article import build_article
 from newsfold.cli import app
+from newsfold.summary import _dateline, _whole
 
 from .test_claims import STORY
 
@@ -58,3 +60,21 @@ def test_run_and_report_take_summary_words(tmp_path: Path) -> None:
     assert len(lengths()) > 1
     bad = runner.invoke(app, ["report", *args, "--summary-words", "0"])
     assert bad.exit_code == 2
+
+
+def test_datelines_are_cut_whole_and_captions_are_not_news() -> None:
+    for text, rest in (
+        ("WASHINGTON, May 21 (NNN-AGENCIES) — US Secretary of State Antony Blinken will go.", "US"),
+        ("VALMORA, March 3 (Meridian) — The port reopened on Tuesday after the storm.", "The"),
+        ("WASHINGTON (AP) -- The Senate passed the bill late on Tuesday night.", "The"),
+    ):
+        assert text[_dateline(text) :].startswith(rest)
+    assert _dateline("Well-known writer Jane Roe said the vote was close.") == 0
+    for caption in (
+        "FILE - In this May 4, 2001, file photo, a man looks at a battery of cameras.",
+        "The encampment is seen before the deadline in Los Angeles. (AP Photo/Jae C. Hong)",
+        "Below is the statement the ministry released on Friday evening:",
+        "For the top stories in tech, follow us on Twitter at @PCMag.",
+    ):
+        assert not _whole(caption), caption
+    assert _whole("The ministry released a statement on Friday evening about the photo.")

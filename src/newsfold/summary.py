@@ -245,7 +245,10 @@ def lead_summary(
 
 
 # A wire dateline opening a sentence: "VALMORA, March 3 (Meridian) — ", "WASHINGTON (AP) - ".
-_DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,40}(?:,[^—–-]{0,40})?(?:\([^)]{1,40}\))?\s*[—–-]+\s*")
+# The dash after it is a dash, not a hyphen inside the agency's name ("(NNN-AGENCIES)").
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z .'’-]{2,40}(?:,[^—–-]{0,40})?(?:\([^)]{1,40}\))?(?:\s*[—–]+|\s+-{1,2})\s*"
+)
 
 
 _STAMP = re.compile(r"^\W*(?:first )?(?:published|updated|posted|last modified)\b", re.I)

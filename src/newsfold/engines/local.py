@@ -38,6 +38,7 @@ from numpy.typing import NDArray
 from newsfold.article import Article
 from newsfold.claims import ArticleClaims
 from newsfold.corroborate import CONFIDENCE, corroborate, word_set
+from newsfold.dates import effective_date
 from newsfold.describe import Story, describe_story
 from newsfold.embed import Encoders, default_encoders
 from newsfold.facts import StoryFacts, story_facts
@@ -467,7 +468,8 @@ class LocalEngine:
                 self.store.put_claims(CLAIMS_VERSION, rows)
                 stored.update(rows)
                 self.notify("claims", "", min(len(todo), (done + 1) * CLAIMS_BATCH), len(todo))
-        published = {i: a.published for i, a in self.store.get_many(ids).items()}
+        # A suspect publication date times nothing: no count "rose" between reports by it.
+        published = {i: effective_date(a) for i, a in self.store.get_many(ids).items()}
         return [ArticleClaims.from_dict(json.loads(stored[i]), published[i]) for i in ids]
 
     def _members(
