@@ -229,3 +229,5 @@ def test_web_shows_suspect_dates_and_takes_a_summary_length(tmp_path: Path) -> N
         full = c.get(f"/api/stories/{ferry}").json()
         assert len(short["summary"]) == 1 < len(full["summary"])
         assert c.get(f"/api/stories/{ferry}", params={"summary_words": 0}).status_code == 422
+        page = c.get(f"/stories/{ferry}", params={"summary_words": 10}).text
+        assert page.count('<span class="sentence">') == 1

@@ -920,10 +920,12 @@ def story(
     table.add_column("title", no_wrap=True, min_width=20, ratio=1, overflow="ellipsis")
     for m in found.members:
         role = f"{m.relation} of {m.copy_of}" if m.role == "copy" else m.role
-        table.add_row(
-            m.article, _date(m.published), escape(m.source or "?"), role, escape(_cut(m.title, 90))
-        )
+        when = _date(m.published) + (" [yellow](suspect)[/]" if m.date_suspect else "")
+        table.add_row(m.article, when, escape(m.source or "?"), role, escape(_cut(m.title, 90)))
     out.print(table)
+    for m in found.members:
+        if m.dates is not None and m.date_suspect:
+            out.print(f"[yellow]suspect date:[/] {m.article}: {escape(m.dates.reason)}")
 
 
 def _engine(store: Store, on_progress: Any = None, summary_words: int | None = None) -> LocalEngine:

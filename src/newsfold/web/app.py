@@ -160,9 +160,9 @@ def create_app(
 
     @app.get("/stories/{story_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(
-        request: Request, story_id: str, words: Annotated[int | None, Query(ge=1)] = None
+        request: Request, story_id: str, summary_words: Annotated[int | None, Query(ge=1)] = None
     ) -> HTMLResponse:
-        story = service.story(story_id, words)
+        story = service.story(story_id, summary_words)
         return page(request, "story.html", story=story, names=article_names(story))
 
     @app.get("/articles", response_class=HTMLResponse, include_in_schema=False)
