@@ -203,20 +203,40 @@ _IN_TEXT = re.compile(
 )
 
 
+#: The most characters a full date spans before its year ("30 de septiembre de " is 20).
+_BEFORE_YEAR = 32
+
+
 def _in_text(text: str) -> Iterator[tuple[int, int, date]]:
-    """``(start, end, day)`` of every full date written in ``text``, in order."""
-    for m in _IN_TEXT.finditer(text):
-        if m["y3"]:
-            year, month, day = int(m["y3"]), int(m["m3"]), int(m["d3"])
-        else:
-            number = _MONTH_NUMBERS.get((m["m1"] or m["m2"]).lower())
-            if number is None:
-                continue
-            year, month, day = int(m["y1"] or m["y2"]), number, int(m["d1"] or m["d2"])
-        try:
-            yield m.start(), m.end(), date(year, month, day)
-        except ValueError:
-            continue
+    """``(start, end, day)`` of every full date written in ``text``, in order. Every full date
+    holds a year: the date pattern is tried only around the years found (most words of a text
+    could open a "Month day, year" date; few are followed by one)."""
+    done = 0
+    for y in _YEAR.finditer(text):
+        window = _IN_TEXT.finditer(text, max(done, y.start() - _BEFORE_YEAR), y.end() + 6)
+        for m in window:
+            if m.start() > y.start() or m.end() < y.end():
+                continue  # a date around another year (or none): not this year's
+            done = m.end()
+            day = _date_of(m)
+            if day is not None:
+                yield m.start(), m.end(), day
+            break
+
+
+def _date_of(m: re.Match[str]) -> date | None:
+    """The day a match of ``_IN_TEXT`` names (None when it names no real day)."""
+    if m["y3"]:
+        year, month, day = int(m["y3"]), int(m["m3"]), int(m["d3"])
+    else:
+        number = _MONTH_NUMBERS.get((m["m1"] or m["m2"]).lower())
+        if number is None:
+            return None
+        year, month, day = int(m["y1"] or m["y2"]), number, int(m["d1"] or m["d2"])
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 def mentioned_dates(text: str, limit: int = 5) -> list[datetime]:
