@@ -231,3 +231,23 @@ def test_web_shows_suspect_dates_and_takes_a_summary_length(tmp_path: Path) -> N
         assert c.get(f"/api/stories/{ferry}", params={"summary_words": 0}).status_code == 422
         page = c.get(f"/stories/{ferry}", params={"summary_words": 10}).text
         assert page.count('<span class="sentence">') == 1
+
+
+def test_direction_ignores_a_suspect_date() -> None:
+    from newsfold.relations import compare
+
+    body = (
+        "The Karsvik ferry sank on Wednesday, killing 14 people, the coast guard said. At least "
+        "40 passengers were rescued from the cold water by fishing boats. The coast guard chief "
+        "said the wreck had been located in deep water and that divers would search it."
+    )
+    wire = build_article(
+        {"id": "wire", "text": body, "language": "en", "published": "2026-04-02T08:00:00Z"}
+    )
+    early = "November 30, 2023\n\n" + SPUN.split("\n\n", 1)[1].replace(
+        "John Doe | Reuters", "John Doe | Reuters\n\n" + body
+    )
+    copy = build_article({"id": "copy", "text": early, "language": "en"})
+    assert date_check(copy).suspect
+    relation = compare(wire, copy)
+    assert not any("published first" in r for r in relation.direction.reasons)
