@@ -225,6 +225,9 @@ def test_web_shows_suspect_dates_and_takes_a_summary_length(tmp_path: Path) -> N
         entry = next(s for s in listed if s["id"] == story_of_spun)
         assert entry["suspect_dates"] == 1 and not (entry["first"] or "").startswith("2023")
         assert "suspect date set aside" in c.get("/").text
+        rows = c.get("/api/articles").json()["items"]
+        assert [r["id"] for r in rows if r["published_suspect"]] == ["spun"]
+        assert 'class="badge suspect"' in c.get("/articles").text
         short = c.get(f"/api/stories/{ferry}", params={"summary_words": 10}).json()
         full = c.get(f"/api/stories/{ferry}").json()
         assert len(short["summary"]) == 1 < len(full["summary"])

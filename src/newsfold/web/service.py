@@ -286,12 +286,17 @@ class Service:
             limit=per_page, offset=(page - 1) * per_page,
         )  # fmt: skip
         keys = ("id", "title", "source", "published", "language", "story")
+        dated = self.store.get_many([r[0] for r in rows if r[3]])
+        suspect = {i for i, a in dated.items() if date_check(a).suspect}
         return {
             "total": total,
             "page": page,
             "per_page": per_page,
             "pages": max(1, -(-total // per_page)),
-            "items": [dict(zip(keys, r, strict=True)) for r in rows],
+            "items": [
+                {**dict(zip(keys, r, strict=True)), "published_suspect": r[0] in suspect}
+                for r in rows
+            ],
         }
 
     def article(self, ref: str) -> dict[str, Any]:
