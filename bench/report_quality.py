@@ -159,6 +159,8 @@ def run(quick: bool) -> str:
         texts = sorted({s.text for a in articles for s in a.sentences})
         vectors = dict(zip(texts, encoder.encode(texts), strict=True))
         ours = summarizer.summarize(articles, source_of)
+        cut = [s.text for s in ours if s.text not in vectors]  # a sentence without its dateline
+        vectors.update(zip(cut, encoder.encode(cut), strict=True) if cut else ())
         by_id = {a.id: a for a in articles}
         for s in ours:
             for c in s.citations:
@@ -173,7 +175,7 @@ def run(quick: bool) -> str:
                 right += ok
                 samples.append((name, s.text, span))
         picked_ours = [
-            (s.article, next(x.index for x in by_id[s.article].sentences if x.start == s.start))
+            (s.article, next(x.index for x in by_id[s.article].sentences if x.end == s.end))
             for s in ours
         ]
         picked_lex = lexrank(articles, SENTENCES)

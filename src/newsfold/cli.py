@@ -954,17 +954,19 @@ def story(
     table.add_column("title", no_wrap=True, min_width=20, ratio=1, overflow="ellipsis")
     for m in found.members:
         role = f"{m.relation} of {m.copy_of}" if m.role == "copy" else m.role
-        table.add_row(
-            m.article, _date(m.published), escape(m.source or "?"), role, escape(_cut(m.title, 90))
-        )
+        when = _date(m.published) + (" [yellow](suspect)[/]" if m.date_suspect else "")
+        table.add_row(m.article, when, escape(m.source or "?"), role, escape(_cut(m.title, 90)))
     out.print(table)
+    for m in found.members:
+        if m.dates is not None and m.date_suspect:
+            out.print(f"[yellow]suspect date:[/] {m.article}: {escape(m.dates.reason)}")
 
 
-def _engine(store: Store, on_progress: Any = None) -> LocalEngine:
+def _engine(store: Store, on_progress: Any = None, summary_words: int | None = None) -> LocalEngine:
     """The local engine over ``store`` (see :mod:`newsfold.engines.local`)."""
     from newsfold.engines.local import LocalEngine
 
-    return LocalEngine(store, on_progress=on_progress)
+    return LocalEngine(store, on_progress=on_progress, summary_words=summary_words)
 
 
 def _story_id(store: Store, ref: str) -> str:
@@ -1086,6 +1088,15 @@ FormatsOption = Annotated[
     str,
     typer.Option("--format", help="Comma-separated report formats: html, md, json."),
 ]
+SummaryWordsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--summary-words",
+        min=1,
+        help="Length of each story's summary in words (whole sentences while they fit); "
+        "default: five sentences at most.",
+    ),
+]
 
 
 def _formats(value: str) -> list[str]:
@@ -1101,7 +1112,8 @@ def _formats(value: str) -> list[str]:
 
 
 def _write_report(store: Store, out_dir: Path, formats: list[str], ids: list[str] | None,
-                  quiet: bool, refresh: bool = False) -> Path:  # fmt: skip
+                  quiet: bool, refresh: bool = False,
+                  summary_words: int | None = None) -> Path:  # fmt: skip
     from newsfold.report.stories import write
 
     progress = _progress("report", disabled=quiet)
@@ -1111,7 +1123,7 @@ def _write_report(store: Store, out_dir: Path, formats: list[str], ids: list[str
         def step(_stage: str, _step: str, done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        data = _engine(store, step).report(ids, refresh=refresh)
+        data = _engine(store, step, summary_words).report(ids, refresh=refresh)
     return write(data, out_dir, formats)
 
 
@@ -1128,6 +1140,7 @@ def report(
     refresh: Annotated[
         bool, typer.Option("--refresh", help="Analyse every story again, stored or not.")
     ] = False,
+    summary_words: SummaryWordsOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """Write the report of the stored stories (HTML, Markdown, JSON): summary with citations,
@@ -1138,7 +1151,7 @@ def report(
         if not store.story_members():
             _fail("no stories stored yet (run `newsfold stories` or `newsfold run` first)")
         ids = [_story_id(store, story_id)] if story_id else None
-        entry = _write_report(store, out_dir, chosen, ids, quiet, refresh)
+        entry = _write_report(store, out_dir, chosen, ids, quiet, refresh, summary_words)
     out.print(f"report: {entry}")
 
 
@@ -1150,6 +1163,7 @@ def run(
         "newsfold-report"
     ),
     formats: FormatsOption = "html,md,json",
+    summary_words: SummaryWordsOption = None,
     quiet: QuietOption = False,
     engine: EngineOption = "local",
     master: MasterOption = None,
@@ -1168,7 +1182,7 @@ def run(
 
     chosen = _formats(formats)
     if engine == "spark":
-        _run_spark(paths, db, out_dir, chosen, quiet, master, partitions)
+        _run_spark(paths, db, out_dir, chosen, quiet, master, partitions, summary_words)
         return
     if engine != "local":
         raise typer.BadParameter("choose local or spark", param_hint="--engine")
@@ -1190,7 +1204,7 @@ def run(
             def on_progress(stage: str, step: str, done: int, total: int) -> None:
                 progress.update(tasks[stage], step=step, completed=done, total=total, visible=True)
 
-            analysis = _engine(store, on_progress).run()
+            analysis = _engine(store, on_progress, summary_words).run()
         clock = time.perf_counter()
         entry = write(analysis.report, out_dir, chosen)
         seconds.update(analysis.seconds)
@@ -1215,6 +1229,7 @@ def _run_spark(
     quiet: bool,
     master: str | None,
     partitions: int,
+    summary_words: int | None,
 ) -> None:
     from newsfold.engines.spark import SparkEngine
     from newsfold.engines.spark_session import SparkUnavailable, spark_session
@@ -1241,7 +1256,9 @@ def _run_spark(
                 tasks[stage] = progress.add_task(stage, total=None, step="")
             progress.update(tasks[stage], step=step, completed=done, total=total)
 
-        engine = SparkEngine(session, partitions=partitions, on_progress=on_progress)
+        engine = SparkEngine(
+            session, partitions=partitions, summary_words=summary_words, on_progress=on_progress
+        )
         result = engine.run(paths)
         clock = time.perf_counter()
         entry = result.write(out_dir, formats)

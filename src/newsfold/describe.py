@@ -2,7 +2,9 @@
 
 :func:`describe_story` builds it from a story's members, their articles, the derived relations
 among them and their lead vectors (an engine reads these from its store): a label (the headline
-of the member closest to the story's centre), the time span, the languages, each member's role
+of the member closest to the story's centre), the time span (from the members' effective dates:
+a publication date its own text contradicts is suspect, :func:`newsfold.dates.date_check`, and
+counts only through the days its text points to), the languages, each member's role
 (the original of a reuse tree, a copy, or an independent report) and the number of independent
 sources (all copies of one wire story count once). :func:`key_entities` names the people, places
 and organisations most members mention.
@@ -14,7 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -22,6 +24,7 @@ from numpy.typing import NDArray
 
 from newsfold.article import Article
 from newsfold.corroborate import STOPWORDS
+from newsfold.dates import DateCheck, date_check
 from newsfold.names import CALENDAR, name_runs
 from newsfold.trees import reuse_trees
 
@@ -41,6 +44,17 @@ class Member:
     copy_of: str | None
     relation: str | None
     probability: float
+    dates: DateCheck | None = None  # the check of ``published`` (None: not checked)
+
+    @property
+    def date_suspect(self) -> bool:
+        """Whether ``published`` disagrees with the dates the article's text states."""
+        return self.dates is not None and self.dates.suspect
+
+    @property
+    def effective(self) -> datetime | None:
+        """``published`` unless it is suspect."""
+        return None if self.date_suspect else self.published
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -48,6 +62,7 @@ class Member:
             "title": self.title,
             "source": self.source,
             "published": self.published.isoformat() if self.published else None,
+            "published_suspect": self.dates.to_dict() if self.date_suspect else None,
             "language": self.language,
             "role": self.role,
             "copy_of": self.copy_of,
@@ -123,9 +138,13 @@ def describe_story(
                 source,
                 relation,
                 prob,
+                date_check(art) if art.published else None,
             )
         )
-    dates = [m.published for m in out if m.published]
+    dates = [m.effective for m in out if m.effective]
+    for m in out:  # a suspect date counts as the days its own text points to
+        if m.dates is not None and m.dates.likely is not None:
+            dates.extend(datetime(d.year, d.month, d.day, tzinfo=UTC) for d in m.dates.likely)
     vectors = leads[rows] if rows else np.zeros((0, 1), dtype=np.float32)
     centre = vectors.mean(axis=0) if rows else None
     medoid = out[int(np.argmax(vectors @ centre))] if centre is not None else None

@@ -34,6 +34,7 @@ from numpy.typing import NDArray
 
 from newsfold.align import Alignment, SentenceAligner, length_alignment, word_diff
 from newsfold.article import Article
+from newsfold.dates import effective_date
 from newsfold.names import fact_words, key_names
 
 __all__ = [
@@ -208,8 +209,9 @@ def _direction(a: Article, b: Article, kind: RelationKind, al: Alignment) -> Dir
         return Direction(None, 0.0, ())
     reasons: list[str] = []
     votes = 0.0
-    if a.published and b.published and a.published != b.published:
-        earlier = "a" if a.published < b.published else "b"
+    when_a, when_b = effective_date(a), effective_date(b)  # a suspect date says nothing
+    if when_a and when_b and when_a != when_b:
+        earlier = "a" if when_a < when_b else "b"
         votes += 2.0 if earlier == "a" else -2.0
         reasons.append(f"{earlier} was published first")
     gap = al.coverage_b - al.coverage_a

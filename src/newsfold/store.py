@@ -698,13 +698,27 @@ class Store:
 
     def story_index_rows(
         self,
-    ) -> list[tuple[str, int, str | None, str | None, str | None, str | None]]:
-        """``(story, seq, source, language, published_utc, title)`` of every folded article,
-        in placement order; ``seq`` is the article's own (what :meth:`fts_ranks` gives)."""
+    ) -> list[tuple[str, int, str | None, str | None, str | None, str | None, str]]:
+        """``(story, seq, source, language, published_utc, title, article id)`` of every
+        folded article, in placement order; ``seq`` is the article's own (what
+        :meth:`fts_ranks` gives)."""
         return self._conn.execute(
-            "SELECT m.story, a.seq, a.source, a.language, a.published_utc, a.title "
+            "SELECT m.story, a.seq, a.source, a.language, a.published_utc, a.title, a.id "
             "FROM story_members m JOIN articles a ON a.id = m.article ORDER BY m.seq"
         ).fetchall()
+
+    def report_dates(self, version: int) -> list[tuple[str, str | None, str | None, list[str]]]:
+        """``(story, first, last, ids of members with a suspect publication date)`` of every
+        stored story report of ``version``, read from its JSON; in no set order."""
+        rows = self._conn.execute(
+            "SELECT story, json_extract(data, '$.first'), json_extract(data, '$.last'), "
+            "json_extract(data, '$.suspect_dates') FROM story_reports WHERE version = ?",
+            (version,),
+        ).fetchall()
+        return [
+            (story, first, last, [d["article"] for d in json.loads(suspect or "[]")])
+            for story, first, last, suspect in rows
+        ]
 
     def report_headlines(self) -> list[tuple[str, str | None, int | None, int | None]]:
         """``(story, headline, independent sources, outlets)`` of every stored story report,

@@ -82,13 +82,13 @@ class SummarySentence:
 
 
 class Summarizer:
-    """Summarise a story (see the module docstring). ``sentences``: at most this many;
-    ``words``: at most this many words in all (None: no limit); ``encoder``: the sentence
+    """Summarise a story (see the module docstring). ``sentences``: at most this many (None: no
+    limit); ``words``: at most this many words in all (None: no limit); ``encoder``: the sentence
     encoder (the pipeline's unless given); ``aligner``: which sentence pairs count as support."""
 
     def __init__(
         self,
-        sentences: int = 5,
+        sentences: int | None = 5,
         words: int | None = None,
         encoder: Encoder | None = None,
         aligner: SentenceAligner | None = None,
@@ -184,7 +184,7 @@ class Summarizer:
         chosen: list[int] = []
         total_words = 0
         for i in order:
-            if len(chosen) >= self.sentences:
+            if self.sentences is not None and len(chosen) >= self.sentences:
                 break
             if repeats(i, chosen):
                 continue
@@ -245,10 +245,23 @@ def lead_summary(
 
 
 # A wire dateline opening a sentence: "VALMORA, March 3 (Meridian) — ", "WASHINGTON (AP) - ".
-_DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,40}(?:,[^—–-]{0,40})?(?:\([^)]{1,40}\))?\s*[—–-]+\s*")
+# The dash after it is a dash, not a hyphen inside the agency's name ("(NNN-AGENCIES)").
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z .'’-]{2,40}(?:,[^—–-]{0,40})?(?:\([^)]{1,40}\))?(?:\s*[—–]+|\s+-{1,2})\s*"
+)
 
 
 _STAMP = re.compile(r"^\W*(?:first )?(?:published|updated|posted|last modified)\b", re.I)
+# Not news in a summary: a sentence introducing what follows ("He said:"), a photo caption
+# ("FILE - In this May 4, 2001 file photo, ...", "... (AP Photo/Jane Roe)"), a site's own line
+# ("Have a tip?", "click here", "follow us on Twitter").
+_NOT_NEWS = re.compile(
+    r":\s*$|\b(?:AP|Reuters|AFP|Getty|EPA)\s+(?:Photo|Images)\b|^\W*FILE\b\s*[-–—:]|"
+    r"\bfile (?:photo|image|picture)\b|^\W*(?:In )?this\b[^.]{0,60}\bphoto(?:graph)?\b|"
+    r"\btips?@|\bhave a tip\b|\bsign up for\b[^.]{0,30}\bnewsletter|\bclick here\b|"
+    r"\bfollow us\b",
+    re.IGNORECASE,
+)
 
 
 def _dateline(text: str) -> int:
@@ -258,8 +271,9 @@ def _dateline(text: str) -> int:
 
 def _whole(text: str) -> bool:
     """A sentence of news: its quotation marks paired (not the tail of a quote cut by the
-    splitter), and not a page's date line ("Published time: March 12, 2013 02:03")."""
-    if _STAMP.match(text) or parse_date_line(text) is not None:
+    splitter), not a page's date line ("Published time: March 12, 2013 02:03"), and not an
+    introduction, a photo caption or a site's own line (:data:`_NOT_NEWS`)."""
+    if _STAMP.match(text) or parse_date_line(text) is not None or _NOT_NEWS.search(text):
         return False
     return text.count("“") == text.count("”") and text.count('"') % 2 == 0
 

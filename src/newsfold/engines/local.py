@@ -38,6 +38,7 @@ from numpy.typing import NDArray
 from newsfold.article import Article
 from newsfold.claims import ArticleClaims
 from newsfold.corroborate import word_set
+from newsfold.dates import effective_date
 from newsfold.describe import Story, describe_story
 from newsfold.embed import Encoders, default_encoders
 from newsfold.engines.common import earliest_links, third_article_directions
@@ -67,7 +68,8 @@ __all__ = [
 
 STAGES: tuple[str, ...] = ("sketch", "links", "fold", "claims", "report")
 #: Version of what a stored story report holds: older ones are built again.
-REPORT_VERSION = 2
+#: 3: publication dates checked against the dates the texts state (``suspect_dates``).
+REPORT_VERSION = 3
 #: Articles per claims batch: large enough for spaCy's worker processes to pay.
 CLAIMS_BATCH = 512
 #: The name the placement stage's state is saved under.
@@ -430,7 +432,8 @@ class LocalEngine:
                 self.store.put_claims(CLAIMS_VERSION, rows)
                 stored.update(rows)
                 self.notify("claims", "", min(len(todo), (done + 1) * CLAIMS_BATCH), len(todo))
-        published = {i: a.published for i, a in self.store.get_many(ids).items()}
+        # A suspect publication date times nothing: no count "rose" between reports by it.
+        published = {i: effective_date(a) for i, a in self.store.get_many(ids).items()}
         return [ArticleClaims.from_dict(json.loads(stored[i]), published[i]) for i in ids]
 
     def _members(
@@ -479,7 +482,7 @@ class LocalEngine:
         back, not analysed again (``refresh`` analyses every story anew)."""
         groups = self._members(story_ids)
         out: list[dict[str, Any]] = []
-        keys = {s: members_key(a for a, _ in m) for s, m in groups.items()}
+        keys = {s: members_key((a for a, _ in m), self.summary_words) for s, m in groups.items()}
         todo: list[str] = []
         for story_id in groups:
             stored = None

@@ -51,7 +51,7 @@ import numpy as np
 from newsfold.article import Article
 from newsfold.claims import ArticleClaims
 from newsfold.corroborate import word_set
-from newsfold.dates import to_utc_iso
+from newsfold.dates import effective_date, to_utc_iso
 from newsfold.embed import Encoders, default_encoders
 from newsfold.engines.common import earliest_links, third_article_directions
 from newsfold.ingest import STDIN, file_problem, iter_inputs, read_articles, spool_stdin
@@ -200,7 +200,7 @@ class SparkEngine:
         outputs (:meth:`SparkResult.write` writes them)."""
         import time
 
-        result = SparkResult(SparkAnalysis())
+        result = SparkResult(SparkAnalysis(), summary_words=self.summary_words)
         clock = time.perf_counter()
 
         def lap(stage: str) -> None:
@@ -735,7 +735,7 @@ class SparkEngine:
             ids = list(left["id"])
             articles_ = {i: pickle.loads(b) for i, b in zip(ids, left["article"], strict=True)}
             claims_ = {
-                i: ArticleClaims.from_dict(json.loads(c), articles_[i].published)
+                i: ArticleClaims.from_dict(json.loads(c), effective_date(articles_[i]))
                 for i, c in zip(ids, left["claims"], strict=True)
                 if isinstance(c, str)
             }
@@ -786,6 +786,7 @@ class SparkResult:
     claims: Any = None
     reports: dict[str, dict[str, Any]] = field(default_factory=dict)
     place: Place | None = None
+    summary_words: int | None = None
 
     def write(self, out_dir: Path, formats: Sequence[str]) -> Path:
         """Write the Parquet tables under ``out_dir/data`` (:mod:`newsfold.output`) and the
@@ -846,7 +847,12 @@ class SparkResult:
             groups.setdefault(s, []).append(a)
         spark.createDataFrame(
             [
-                (s, len(groups[s]), members_key(groups[s]), json.dumps(r, ensure_ascii=False))
+                (
+                    s,
+                    len(groups[s]),
+                    members_key(groups[s], self.summary_words),
+                    json.dumps(r, ensure_ascii=False),
+                )
                 for s, r in sorted(self.reports.items())
             ],
             "story string, size long, members string, report string",

@@ -25,6 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from newsfold.article import Article
+from newsfold.dates import effective_date, mentioned_dates
 from newsfold.describe import Story
 from newsfold.facts import StoryFacts
 from newsfold.summary import Summarizer, lead_summary
@@ -68,35 +69,52 @@ def story_report(
     relations: Sequence[dict[str, Any]],
     summarizer: Summarizer | None,
     vectors: Mapping[str, NDArray[np.float32]] | None = None,
+    *,
+    lead_words: int | None = None,
 ) -> dict[str, Any]:
     """One story's part of the report. ``articles``: its members; ``facts``: its reconciled
     facts and ``summarizer`` its summariser (both None for a one-article story: nothing to
-    compare: its lead is its summary); ``relations``: the derived relations among the
-    members; ``vectors``: their cached sentence vectors, for the summary."""
+    compare: its lead is its summary, of ``lead_words`` words when given, else three
+    sentences); ``relations``: the derived relations among the members; ``vectors``: their
+    cached sentence vectors, for the summary."""
     trees = reuse_trees(relations)
     root_of = {e["copy"]: t["root"] for t in trees for e in t["edges"]}
     # A copy's source is the root of its tree: all copies of one wire story are one source.
+    when = {i: effective_date(a) for i, a in articles.items()}
     ordered = sorted(
         articles.values(),
-        key=lambda a: (a.published is None, a.published or datetime.min.replace(tzinfo=UTC)),
+        key=lambda a: (when[a.id] is None, when[a.id] or datetime.min.replace(tzinfo=UTC)),
     )
     groups = facts.groups if facts is not None else []
     conflicts = [g for g in groups if g.status == "conflict"]
     if summarizer is not None:
         summary = summarizer.summarize(ordered, root_of, conflicts, vectors)
     else:  # one article: its lead, as its writer chose it
-        summary = [s for a in ordered for s in lead_summary(a)]
+        summary = [
+            s
+            for a in ordered
+            for s in (
+                lead_summary(a)
+                if lead_words is None
+                else lead_summary(a, len(a.spans), words=lead_words)
+            )
+        ]
     outlets = {m.source for m in story.members if m.source}
+    # A suspect publication date is left out, and so are the dates resolved against it
+    # ("Monday"): only the full dates its text writes are kept.
+    suspect = {m.article for m in story.members if m.date_suspect}
     timeline: list[dict[str, Any]] = [
         {"when": m.published.isoformat(), "kind": "published", "article": m.article,
          "text": m.title or ""}
         for m in story.members
-        if m.published
+        if m.effective
     ]  # fmt: skip
     seen_days = set()
     for claims in facts.claims if facts is not None else []:
         for d in claims.dates:
             if d.resolved is None or (d.resolved, d.text.casefold()) in seen_days:
+                continue
+            if claims.article in suspect and not mentioned_dates(d.text, limit=1):
                 continue
             seen_days.add((d.resolved, d.text.casefold()))
             text = articles[claims.article].text[d.sentence[0] : d.sentence[1]]
@@ -112,6 +130,11 @@ def story_report(
         "entities": story.entities,
         "first": story.first.isoformat() if story.first else None,
         "last": story.last.isoformat() if story.last else None,
+        "suspect_dates": [
+            {"article": m.article, "published": m.published.isoformat(), **m.dates.to_dict()}
+            for m in story.members
+            if m.date_suspect and m.published and m.dates
+        ],
         "languages": story.languages,
         "counts": {
             "articles": story.size,
@@ -138,10 +161,14 @@ def page_name(story_id: str) -> str:
     return f"{safe}-{hashlib.sha1(story_id.encode('utf-8')).hexdigest()[:10]}"
 
 
-def members_key(ids: Iterable[str]) -> str:
-    """The key a stored story report is kept under: a digest of its members' ids (a story
-    whose members changed is reported anew)."""
-    return hashlib.sha1("\n".join(sorted(ids)).encode()).hexdigest()
+def members_key(ids: Iterable[str], summary_words: int | None = None) -> str:
+    """The key a stored story report is kept under: a digest of its members' ids and of the
+    summary's length in words (a story whose members changed, or asked for at another length,
+    is reported anew)."""
+    text = "\n".join(sorted(ids))
+    if summary_words is not None:  # the default length keeps the key reports were stored under
+        text += f"\n\x00words={summary_words}"
+    return hashlib.sha1(text.encode()).hexdigest()
 
 
 def write(report: dict[str, Any], out: Path, formats: Iterable[str] = FORMATS) -> Path:
@@ -197,8 +224,13 @@ def _n(count: int, noun: str) -> str:
 
 
 def _span(story: dict[str, Any]) -> str:
+    """The story's dates, saying how many suspect publication dates were set aside."""
     first, last = (story["first"] or "")[:10], (story["last"] or "")[:10]
-    return first if first == last else f"{first} to {last}"
+    span = first if first == last else f"{first} to {last}"
+    suspect = len(story.get("suspect_dates", []))
+    if suspect:
+        span += f"{' ' if span else ''}({_n(suspect, 'suspect publication date')} set aside)"
+    return span
 
 
 def _md_index(report: dict[str, Any]) -> str:
@@ -219,7 +251,9 @@ def _md_index(report: dict[str, Any]) -> str:
 
 def _md_story(s: dict[str, Any]) -> str:
     short = article_names(s)
-    lines = [f"# {_md(s['headline'])}\n", f"{_counts(s)}; {_span(s)}.\n", "## Summary\n"]
+    lines = [f"# {_md(s['headline'])}\n", f"{_counts(s)}; {_span(s)}.\n"]
+    lines += [f"**Suspect date:** {_md(line)}\n" for line in _suspect_lines(s, short)]
+    lines.append("## Summary\n")
     for sent in s["summary"]:
         cites = ", ".join(short[c["article"]] for c in sent["citations"])
         flag = " *(one source only)*" if sent["single_source"] else ""
@@ -250,7 +284,7 @@ def _md_story(s: dict[str, Any]) -> str:
     for m in s["sources"]:
         role = f"{m['relation']} of {short.get(m['copy_of'])}" if m["copy_of"] else m["role"]
         lines.append(
-            f"| {_md(m['source'])} | {(m['published'] or '')[:16]} | {m['language'] or ''} | "
+            f"| {_md(m['source'])} | {_md(_published(m))} | {m['language'] or ''} | "
             f"{_md(role)} | {_md(m['title'])} |"
         )
     lines += ["", "## Timeline\n"]
@@ -260,6 +294,21 @@ def _md_story(s: dict[str, Any]) -> str:
             f"- {e['when'][:16]} ({what}, {_md(short.get(e['article']))}): {_md(e['text'])}"
         )
     return "\n".join(lines) + "\n"
+
+
+def _published(member: dict[str, Any]) -> str:
+    """A member's publication date as the sources table shows it, marked when suspect."""
+    shown = (member["published"] or "")[:16]
+    return f"{shown} (suspect)" if member.get("published_suspect") else shown
+
+
+def _suspect_lines(story: dict[str, Any], short: Mapping[str, str]) -> list[str]:
+    """One sentence per member whose publication date its own text contradicts."""
+    return [
+        f"{short.get(d['article'], d['article'])} is dated {d['published'][:10]}, but "
+        f"{d['reason']}; that date is not used for the story's dates, timeline or direction."
+        for d in story.get("suspect_dates", [])
+    ]
 
 
 def article_names(story: dict[str, Any]) -> dict[str, str]:
@@ -293,7 +342,7 @@ table{border-collapse:collapse;width:100%;font-size:.9rem}
 td,th{border-bottom:1px solid #ddd;padding:.35rem;text-align:left;vertical-align:top}
 .conflict,.altered{color:#b00020;font-weight:600}.agree,.exact{color:#1b6e20}
 .scroll{overflow-x:auto}.toc{display:flex;flex-wrap:wrap;gap:.4rem 1rem;font-size:.9rem}
-.toc a{padding:.2rem 0}del{color:#b00020}ins{color:#1b6e20}
+.toc a{padding:.2rem 0}del{color:#b00020}ins{color:#1b6e20}.suspect{color:#8a4b00}
 @media (max-width:600px){body{font-size:15px;padding:.6rem}td,th{padding:.25rem}}
 """
 
@@ -335,6 +384,10 @@ def _html_story(s: dict[str, Any]) -> str:
     parts = [
         '<p><a href="../index.html">All stories</a></p>',
         f"<h1>{_e(s['headline'])}</h1><p class=meta>{_e(_counts(s))}; {_e(_span(s))}</p>",
+        *(
+            f"<p class=suspect><b>Suspect date:</b> {_e(line)}</p>"
+            for line in _suspect_lines(s, short)
+        ),
         "<nav class=toc>"
         + " ".join(f'<a href="#{k}">{k.title()}</a>' for k in _SECTIONS)
         + "</nav>",
@@ -381,7 +434,8 @@ def _html_story(s: dict[str, Any]) -> str:
         role = f"{m['relation']} of {short.get(m['copy_of'])}" if m["copy_of"] else m["role"]
         parts.append(
             f'<tr id="a-{_e(m["id"])}"><td>{_e(m["source"])}</td>'
-            f"<td>{_e((m['published'] or '')[:16])}</td><td>{_e(m['language'])}</td>"
+            f"<td{' class=suspect' if m.get('published_suspect') else ''}>"
+            f"{_e(_published(m))}</td><td>{_e(m['language'])}</td>"
             f"<td>{_e(role)}</td><td>{_e(m['title'])}</td></tr>"
         )
     parts.append("</table></div><h2 id=timeline>Timeline</h2><ul>")

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from newsfold.article import Article
+from newsfold.dates import effective_date
 from newsfold.stages.base import Batch, Stage
 from newsfold.stories import StoryClusterer, StoryRecord
 
@@ -26,8 +27,9 @@ STATE_VERSION = 1
 
 
 def record_of(article: Article) -> StoryRecord:
-    """What story placement reads of an article."""
-    return StoryRecord(article.text, article.title, article.published)
+    """What story placement reads of an article (its effective date: a publication date its
+    own text contradicts is not read, :func:`newsfold.dates.effective_date`)."""
+    return StoryRecord(article.text, article.title, effective_date(article))
 
 
 class Place(Stage):

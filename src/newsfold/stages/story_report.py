@@ -48,9 +48,10 @@ class StoryReport(Stage):
     probability)`` pairs), ``articles`` (id → Article), ``relations`` (derived relations among
     the members, columns only), ``claims`` (id → ArticleClaims; may be empty for one-article
     stories), ``leads`` (lead vectors, rows in member order), ``sentences`` (id → sentence
-    vectors). Output: ``story``, ``report`` (a dict). ``summary_sentences`` and
-    ``summary_words`` bound the summary; ``encoders.sentence`` is the encoder whose vectors
-    ``sentences`` holds (its thresholds are read; it encodes only sentences given no vector).
+    vectors). Output: ``story``, ``report`` (a dict). ``summary_words`` is the summary's length
+    in words (then as many sentences as fit), else ``summary_sentences`` bounds it;
+    ``encoders.sentence`` is the encoder whose vectors ``sentences`` holds (its thresholds are
+    read; it encodes only sentences given no vector).
     Facts and the summary of a story of more than ``max_compared`` articles are built over the
     ``max_compared`` nearest its centre (:func:`compared_members`); its report says so
     (``compared``) and still lists every member.
@@ -72,9 +73,8 @@ class StoryReport(Stage):
         self.max_compared = max_compared
 
     def process_batch(self, batch: Batch) -> Batch:
-        summarizer = Summarizer(
-            self.summary_sentences, self.summary_words, encoder=self.encoders.sentence
-        )
+        cap = self.summary_sentences if self.summary_words is None else None
+        summarizer = Summarizer(cap, self.summary_words, encoder=self.encoders.sentence)
         reconciler = Reconciler(encoder=self.encoders.sentence)
         out: list[dict[str, Any]] = []
         for k, story_id in enumerate(batch["story"]):
@@ -84,7 +84,11 @@ class StoryReport(Stage):
             view = describe_story(story_id, members, articles, relations, batch["leads"][k])
             ordered = {m.article: articles[m.article] for m in view.members}
             if len(ordered) < 2:
-                out.append(story_report(view, ordered, None, relations, None))
+                out.append(
+                    story_report(
+                        view, ordered, None, relations, None, lead_words=self.summary_words
+                    )
+                )
                 continue
             ids = [a for a, _ in members]
             chosen = set(compared_members(ids, batch["leads"][k], self.max_compared))

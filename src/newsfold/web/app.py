@@ -159,8 +159,10 @@ def create_app(
         )  # fmt: skip
 
     @app.get("/stories/{story_id:path}", response_class=HTMLResponse, include_in_schema=False)
-    def story_page(request: Request, story_id: str) -> HTMLResponse:
-        story = service.story(story_id)
+    def story_page(
+        request: Request, story_id: str, summary_words: Annotated[int | None, Query(ge=1)] = None
+    ) -> HTMLResponse:
+        story = service.story(story_id, summary_words)
         return page(request, "story.html", story=story, names=article_names(story))
 
     @app.get("/articles", response_class=HTMLResponse, include_in_schema=False)
@@ -256,9 +258,15 @@ def create_app(
         return service.stories(filters, page_no, per_page)
 
     @app.get("/api/stories/{story_id:path}", tags=["stories"])
-    def api_story(story_id: str) -> dict[str, Any]:
-        """One story's report (schema newsfold.report/1, see docs/report-schema.md)."""
-        return service.story(story_id)
+    def api_story(
+        story_id: str,
+        summary_words: Annotated[
+            int | None, Query(ge=1, description="The summary's length in words.")
+        ] = None,
+    ) -> dict[str, Any]:
+        """One story's report (schema newsfold.report/1, see docs/report-schema.md); its
+        summary of ``summary_words`` words when given, else five sentences at most."""
+        return service.story(story_id, summary_words)
 
     @app.get("/api/articles", tags=["articles"])
     def api_articles(

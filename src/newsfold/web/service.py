@@ -30,6 +30,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from newsfold.article import Article
+from newsfold.dates import date_check
 from newsfold.relations import DERIVED
 from newsfold.store import Store
 
@@ -71,6 +73,7 @@ class ListEntry:
     sources: frozenset[str]
     languages: frozenset[str]
     dates: tuple[str, ...]  # the members' publication times (UTC, ISO), sorted
+    suspect_dates: int = 0  # members whose publication date their own text contradicts
 
     def matches(
         self, since: str | None, until: str | None, source: str | None, language: str | None,
@@ -97,6 +100,7 @@ class ListEntry:
             "last": self.last,
             "sources": sorted(self.sources),
             "languages": sorted(self.languages),
+            "suspect_dates": self.suspect_dates,
         }
 
 
@@ -113,24 +117,33 @@ class _Index:
     def build(cls, store: Store, version: tuple[Any, ...]) -> _Index:
         members: dict[str, list[tuple[Any, ...]]] = {}
         story_of: dict[int, str] = {}
-        for story, seq, source, language, published, title in store.story_index_rows():
-            members.setdefault(story, []).append((source, language, published, title))
+        for story, seq, source, language, published, title, article in store.story_index_rows():
+            members.setdefault(story, []).append((source, language, published, title, article))
             story_of[seq] = story
         reports = {
             story: (headline, independent, outlets)
             for story, headline, independent, outlets in store.report_headlines()
         }
+        from newsfold.engines.local import REPORT_VERSION
+
+        # A stored report knows the story's dates with suspect publication dates set aside.
+        checked = store.report_dates(REPORT_VERSION)
+        spans = {story: (first, last) for story, first, last, _ in checked}
+        suspect = {a for _, _, _, ids in checked for a in ids}
         stories = {}
         for story, rows in members.items():
             headline, independent, outlets = reports.get(story, (None, None, None))
             sources = frozenset(r[0] for r in rows if r[0])
-            dates = tuple(sorted(r[2] for r in rows if r[2]))
+            dates = tuple(sorted(r[2] for r in rows if r[2] and r[4] not in suspect))
+            first, last = spans.get(story) or ((dates[0], dates[-1]) if dates else (None, None))
+            if story in spans:  # filters see the days the texts point to as well
+                dates = tuple(sorted({*dates, *(d for d in (first, last) if d)}))
             title = next((r[3] for r in rows if r[3]), None)
             stories[story] = ListEntry(
                 story, headline or title or story, len(rows),
                 outlets if outlets is not None else len(sources), independent,
-                dates[0] if dates else None, dates[-1] if dates else None, sources,
-                frozenset(r[1] for r in rows if r[1]), dates,
+                first, last, sources, frozenset(r[1] for r in rows if r[1]), dates,
+                sum(r[4] in suspect for r in rows),
             )  # fmt: skip
         # Largest first; among stories of one size, the most recent first (undated last).
         order = sorted(stories)
@@ -235,19 +248,21 @@ class Service:
             raise NotFound(f"no story {ref!r}")
         return story
 
-    def story(self, ref: str) -> dict[str, Any]:
+    def story(self, ref: str, summary_words: int | None = None) -> dict[str, Any]:
         """The story's report (schema ``newsfold.report/1``, article texts included), with
-        each summary citation's supporting sentence as ``text``."""
+        each summary citation's supporting sentence as ``text``; ``summary_words``: the
+        summary's length in words (default: five sentences at most)."""
         from newsfold.engines.local import LocalEngine
 
         story_id = self.story_id(ref)
-        key = (story_id, self._index().version)
+        key = (story_id, summary_words, self._index().version)
         with self._lock:
             cached = self._reports.get(key)
             if cached is not None:
                 self._reports.move_to_end(key)
                 return cached
-        report = LocalEngine(self.store).report([story_id])["stories"][0]
+        engine = LocalEngine(self.store, summary_words=summary_words)
+        report = engine.report([story_id])["stories"][0]
         texts = report.get("texts", {})
         for sentence in report["summary"]:
             for c in sentence["citations"]:
@@ -271,12 +286,17 @@ class Service:
             limit=per_page, offset=(page - 1) * per_page,
         )  # fmt: skip
         keys = ("id", "title", "source", "published", "language", "story")
+        dated = self.store.get_many([r[0] for r in rows if r[3]])
+        suspect = {i for i, a in dated.items() if date_check(a).suspect}
         return {
             "total": total,
             "page": page,
             "per_page": per_page,
             "pages": max(1, -(-total // per_page)),
-            "items": [dict(zip(keys, r, strict=True)) for r in rows],
+            "items": [
+                {**dict(zip(keys, r, strict=True)), "published_suspect": r[0] in suspect}
+                for r in rows
+            ],
         }
 
     def article(self, ref: str) -> dict[str, Any]:
@@ -322,6 +342,7 @@ class Service:
             "source": article.source,
             "url": article.url,
             "published": article.published.isoformat() if article.published else None,
+            "published_check": _published_check(article),
             "language": article.language,
             "author": article.author,
             "story": story,
@@ -366,6 +387,22 @@ class Service:
     def counts(self) -> dict[str, int]:
         """How many articles and stories the store holds."""
         return {"articles": self.store.count(), "stories": len(self._index().stories)}
+
+
+def _published_check(article: Article) -> dict[str, Any] | None:
+    """The check of an article's publication date (:func:`newsfold.dates.date_check`), each
+    piece of evidence with the words it was read from (``text``: the date; ``context``: its
+    line or sentence, for a removed caption the whole line)."""
+    if article.published is None:
+        return None
+    check = date_check(article).to_dict()
+    for e in check["evidence"]:
+        source = article.text if e["in"] == "text" else article.boilerplate[e["line"]]["line"]
+        left = max(source.rfind("\n", 0, e["start"]), source.rfind(". ", 0, e["start"]))
+        right = min(x for x in (source.find("\n", e["end"]), len(source)) if x >= 0)
+        e["text"] = source[e["start"] : e["end"]]
+        e["context"] = " ".join(source[left + 1 : right].split())
+    return check
 
 
 def segments(text: str, marks: list[tuple[int, int, str, str]]) -> Iterator[dict[str, Any]]:
