@@ -28,6 +28,8 @@ BENCHMARKS: tuple[str, ...] = (
     "story_speed",
     "facts_quality",
     "report_quality",
+    "summary_rouge",
+    "date_check",
     "report_render",
     "report_screens",
     "web_speed",
