@@ -66,7 +66,7 @@ __all__ = [
 
 STAGES: tuple[str, ...] = ("sketch", "links", "fold", "claims", "report")
 #: Version of what a stored story report holds: older ones are built again.
-REPORT_VERSION = 2
+REPORT_VERSION = 3
 #: How a direction read from third articles is labelled among a relation's reasons.
 CORROBORATION = "third articles"
 #: Articles per claims batch: large enough for spaCy's worker processes to pay.

@@ -1,0 +1,265 @@
+"""Direction quality: which side of a translation or rewrite is the original
+(:mod:`newsfold.direction`), on the WMT21 development pairs and on the seeds.
+
+* **WMT21 pairs** (``../shared/data/wmt21_dev_pairs.jsonl``: an original and its human or
+  machine translation, ``label`` naming the original): the pairs are split by cluster (CRC-32 of
+  the cluster name: even = the *fit* part, on which :data:`newsfold.direction.LENGTH_FACTORS`
+  was fitted; odd = the *report* part, never looked at while choosing the rules). For each
+  pair, both texts become articles (``build_article`` with their language) and
+  :func:`newsfold.direction.judge_direction` is asked for the direction of a ``translation``
+  relation; the share of pairs given a direction and the accuracy of those are reported by
+  translation kind and by language pair. With ``quick`` off, the report part also goes through
+  the whole pair judgment (:func:`newsfold.engines.local.judge_pairs`: sketch, alignment,
+  relation), which says how many it calls translations and the directions it gives them.
+* **Seeds** (``../shared/seeds``): ingested and linked as a user would (a temporary store, the
+  local engine), then the direction of 002↔003 (003 derived from 002) and 000↔004 (000 derived
+  from the wire story 004 carries).
+
+``python -m bench.direction_quality --fit`` prints the length factors fitted on the fit part.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+import tempfile
+import time
+import zlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from newsfold.article import build_article
+from newsfold.direction import LENGTH_FACTORS, _content_chars, judge_direction
+
+__all__ = ["fit_length_factors", "load_pairs", "run", "score"]
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+PAIRS = SHARED / "data" / "wmt21_dev_pairs.jsonl"
+SEEDS = SHARED / "seeds"
+TARGET_DIRECTED = 0.80
+TARGET_RIGHT = 0.85
+
+
+def part_of(cluster: str) -> str:
+    """The part a cluster belongs to: ``fit`` (even CRC-32) or ``report`` (odd)."""
+    return "fit" if zlib.crc32(cluster.encode("utf-8")) % 2 == 0 else "report"
+
+
+def load_pairs(path: Path = PAIRS) -> list[dict[str, Any]]:
+    """The WMT pairs, each with its two articles (``a`` from text1, ``b`` from text2), the
+    original's side, the translation kind, the language pair (original → translation) and the
+    part."""
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        p = json.loads(line)
+        a = build_article({"id": "text1", "text": p["text1"], "language": p["lang1"]})
+        b = build_article({"id": "text2", "text": p["text2"], "language": p["lang2"]})
+        original = "a" if p["label"] == 1 else "b"
+        langs = (p["lang1"], p["lang2"]) if original == "a" else (p["lang2"], p["lang1"])
+        out.append(
+            {
+                "a": a,
+                "b": b,
+                "original": original,
+                "kind": "machine" if p["kind"] == "machine_translation" else "human",
+                "languages": f"{langs[0]}→{langs[1]}",
+                "part": part_of(p["cluster"]),
+            }
+        )
+    return out
+
+
+def fit_length_factors(pairs: Iterable[dict[str, Any]]) -> dict[str, float]:
+    """Least-squares language length factors (relative to German) and the explicitation
+    ``e``: ``log(len translation / len original) = F[t] - F[o] + e`` over the pairs."""
+    rows = list(pairs)
+    langs = sorted({x for r in rows for x in (r["a"].language, r["b"].language)})
+    design, target = [], []
+    for r in rows:
+        orig, tran = (r["a"], r["b"]) if r["original"] == "a" else (r["b"], r["a"])
+        x = [0.0] * (len(langs) + 1)
+        x[langs.index(tran.language)] += 1
+        x[langs.index(orig.language)] -= 1
+        x[-1] = 1.0
+        design.append(x)
+        target.append(math.log(_content_chars(tran.text) / _content_chars(orig.text)))
+    anchor = [0.0] * (len(langs) + 1)
+    anchor[langs.index("de") if "de" in langs else 0] = 1.0
+    design.append(anchor)
+    target.append(0.0)
+    sol, *_ = np.linalg.lstsq(np.array(design), np.array(target), rcond=None)
+    fitted = {lang: round(float(v), 3) for lang, v in zip(langs, sol, strict=False)}
+    fitted["e (explicitation)"] = round(float(sol[-1]), 3)
+    return fitted
+
+
+def score(
+    rows: Sequence[dict[str, Any]], given: Sequence[str | None]
+) -> dict[tuple[str, str], list[int]]:
+    """Counts ``[pairs, directed, right]`` by (part, group) for groups: all, the translation
+    kind, the language pair."""
+    counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for r, side in zip(rows, given, strict=True):
+        for group in ("all", r["kind"], r["languages"]):
+            c = counts[(r["part"], group)]
+            c[0] += 1
+            if side is not None:
+                c[1] += 1
+                c[2] += side == r["original"]
+    return counts
+
+
+def _table(counts: dict[tuple[str, str], list[int]], parts: Sequence[str]) -> list[str]:
+    groups = sorted({g for _, g in counts}, key=lambda g: (g != "all", "→" in g, g))
+    head = "| group | " + " | ".join(f"{p}: pairs | directed | right" for p in parts) + " |"
+    lines = [head, "|---|" + "---:|---:|---:|" * len(parts)]
+    for g in groups:
+        cells = []
+        for p in parts:
+            n, d, r = counts.get((p, g), [0, 0, 0])
+            cells += [str(n), f"{d / n:.0%}" if n else "–", f"{r / d:.0%}" if d else "–"]
+        lines.append(f"| {g} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _kernel_section(rows: Sequence[dict[str, Any]]) -> list[str]:
+    start = time.perf_counter()
+    verdicts = [judge_direction(r["a"], r["b"], "translation") for r in rows]
+    per_pair = (time.perf_counter() - start) / max(len(rows), 1)
+    counts = score(rows, [v.source for v in verdicts])
+    lines = [
+        "### WMT21 pairs, direction of a translation relation "
+        f"(`judge_direction`, {len(rows)} pairs of `../shared/data/wmt21_dev_pairs.jsonl`)",
+        "",
+        f"Targets: a direction for ≥ {TARGET_DIRECTED:.0%} of pairs, right for ≥ "
+        f"{TARGET_RIGHT:.0%} of those (Wastl et al. 2025: 82-96% on machine, 60-81% on human "
+        "translations, other WMT years). *fit*: the clusters the length factors were fitted on; "
+        "*report*: the others.",
+        "",
+        *_table(counts, ("fit", "report")),
+        "",
+        f"Cost: {per_pair * 1e3:.2f} ms per pair (all signals, no model).",
+        "",
+    ]
+    signals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for r, v in zip(rows, verdicts, strict=True):
+        if r["part"] != "report":
+            continue
+        for s in v.signals:
+            signals[s.name][0] += 1
+            signals[s.name][1] += s.source == r["original"]
+    lines += [
+        "Each signal alone on the report part (pairs where it votes, and how often it names the "
+        "original):",
+        "",
+        "| signal | votes | right |",
+        "|---|---:|---:|",
+    ]
+    for name, (n, right) in sorted(signals.items()):
+        lines.append(f"| {name} | {n} | {right / n:.0%} |")
+    fitted = fit_length_factors(r for r in rows if r["part"] == "fit")
+    lines += [
+        "",
+        "Length factors shipped (`newsfold.direction.LENGTH_FACTORS`): "
+        + ", ".join(f"{k} {v:+.3f}" for k, v in LENGTH_FACTORS.items())
+        + "; refitted now on the fit part: "
+        + ", ".join(f"{k} {v:+.3f}" for k, v in fitted.items())
+        + ".",
+        "",
+    ]
+    return lines
+
+
+def _pipeline_section(rows: Sequence[dict[str, Any]]) -> list[str]:
+    from newsfold.engines.local import judge_pairs
+
+    report = [r for r in rows if r["part"] == "report"]
+    start = time.perf_counter()
+    relations, _ = judge_pairs([(r["a"], r["b"]) for r in report])
+    seconds = time.perf_counter() - start
+    translated = [(r, rel) for r, rel in zip(report, relations, strict=True)]
+    kinds: dict[str, int] = defaultdict(int)
+    for _, rel in translated:
+        kinds[rel["relation"]] += 1
+    called = [(r, rel) for r, rel in translated if rel["relation"] == "translation"]
+    counts = score(
+        [r for r, _ in called],
+        [rel["direction"]["source"] for _, rel in called],
+    )
+    return [
+        f"### The whole pair judgment on the report part ({len(report)} pairs, "
+        f"`judge_pairs`, default encoders, {seconds:.0f} s)",
+        "",
+        "Relations found: " + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())) + ". "
+        "Directions of those called translations:",
+        "",
+        *_table(counts, ("report",)),
+        "",
+    ]
+
+
+def _seeds_section() -> list[str]:
+    from newsfold.engines.local import LocalEngine
+    from newsfold.store import Store
+
+    if not SEEDS.is_dir():
+        return ["### Seeds", "", "`../shared/seeds` is not present: skipped.", ""]
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "seeds.db") as store:
+        store.ingest([SEEDS])
+        LocalEngine(store).link()
+        name = {a.id: Path(a.origin or "").name[:3] for a in store.articles()}
+        lines = [
+            "### Seeds (`../shared/seeds`, ingested and linked by the local engine)",
+            "",
+            "| pair | relation | expected source | given source | confidence | first reason |",
+            "|---|---|---|---|---:|---|",
+        ]
+        expected = {("002", "003"): "002", ("000", "004"): "004"}
+        seen = set()
+        for r in store.relations():
+            pair = tuple(sorted((name[r["a"]], name[r["b"]])))
+            if pair not in expected or pair in seen:
+                continue
+            seen.add(pair)
+            given = name.get(r["source"] or "", "unknown")
+            reason = (r["direction"]["reasons"] or ["–"])[0].replace("|", "/")
+            lines.append(
+                f"| {pair[0]}↔{pair[1]} | {r['relation']} | {expected[pair]} | {given} | "
+                f"{r['direction']['confidence']:.2f} | {reason[:120]} |"
+            )
+        for pair in sorted(set(expected) - seen):
+            lines.append(f"| {pair[0]}↔{pair[1]} | not derived | {expected[pair]} | – | – | – |")
+    return [*lines, ""]
+
+
+def run(quick: bool = False) -> str:
+    """The Markdown section (see the module docstring)."""
+    lines = [
+        "## Direction quality (translations and rewrites: which side is the original)",
+        "",
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, `python -m bench direction_quality"
+        f"{' --quick' if quick else ''}`, 2 shared cores.",
+        "",
+    ]
+    if not PAIRS.is_file():
+        lines += ["`../shared/data/wmt21_dev_pairs.jsonl` is not present: skipped.", ""]
+    else:
+        rows = load_pairs()
+        lines += _kernel_section(rows)
+        if not quick:
+            lines += _pipeline_section(rows)
+    lines += _seeds_section()
+    return "\n".join(lines).rstrip() + "\n"
+
+
+if __name__ == "__main__":
+    if "--fit" in sys.argv:
+        print(fit_length_factors(r for r in load_pairs() if r["part"] == "fit"))
+    else:
+        print(run(quick="--quick" in sys.argv))
