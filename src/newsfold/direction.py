@@ -41,6 +41,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Literal
 
 from newsfold.align import Alignment
@@ -278,13 +279,20 @@ def containment_signal(kind: str, al: Alignment) -> Signal | None:
     )
 
 
-def _foreign_words(text: str, letters: frozenset[str]) -> list[tuple[int, int]]:
-    """Spans of the words of ``text`` holding any of ``letters``."""
-    spans: list[tuple[int, int]] = []
-    for m in re.finditer(r"\w+", text):
-        if any(c in letters for c in m.group()):
-            spans.append(m.span())
-    return spans
+@lru_cache(maxsize=256)
+def _letters_pattern(source: str, target: str) -> re.Pattern[str] | None:
+    """A pattern of the words holding letters of ``source``'s own that ``target``'s lacks."""
+    letters = LETTERS.get(source, frozenset()) - LETTERS.get(target, frozenset())
+    if not letters:
+        return None
+    chars = "".join(re.escape(c) for c in sorted(letters))
+    return re.compile(rf"\w*[{chars}]\w*")
+
+
+def _foreign_words(text: str, source: str, target: str) -> list[tuple[int, int]]:
+    """Spans of the words of ``text`` (in ``target``) holding letters of ``source``'s own."""
+    pattern = _letters_pattern(source, target)
+    return [] if pattern is None else [m.span() for m in pattern.finditer(text)]
 
 
 def letters_signal(a: Article, b: Article) -> Signal | None:
@@ -294,9 +302,8 @@ def letters_signal(a: Article, b: Article) -> Signal | None:
     la, lb = (a.language or "").split("-")[0], (b.language or "").split("-")[0]
     if not la or not lb or la == lb:
         return None
-    own_a, own_b = LETTERS.get(la, frozenset()), LETTERS.get(lb, frozenset())
-    in_b = _foreign_words(b.text, own_a - own_b)  # a's letters in b: b translates a
-    in_a = _foreign_words(a.text, own_b - own_a)
+    in_b = _foreign_words(b.text, la, lb)  # a's letters in b: b translates a
+    in_a = _foreign_words(a.text, lb, la)
     if bool(in_a) == bool(in_b):
         return None
     translation: Side = "b" if in_b else "a"
@@ -314,7 +321,8 @@ def letters_signal(a: Article, b: Article) -> Signal | None:
 
 
 def _content_chars(text: str) -> int:
-    return sum(1 for c in text if not c.isspace())
+    """Characters other than white space (``str.split`` splits on exactly those)."""
+    return sum(map(len, text.split()))
 
 
 def length_signal(a: Article, b: Article, al: Alignment | None = None) -> Signal | None:

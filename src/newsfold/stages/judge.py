@@ -2,7 +2,9 @@
 
 :class:`Judge` aligns the sentences of each candidate pair (:mod:`newsfold.align`) with the
 sentence vectors the sketch stage cached, reads the relation (:func:`newsfold.relations.compare`)
-and returns it with its evidence as character offsets. No encoder runs here: similarity is numpy
+and its direction (:func:`newsfold.direction.judge_direction`: from the pair's own evidence, or
+unknown; no model, under a millisecond a pair) and returns them with their evidence as character
+offsets. No encoder runs here: similarity is numpy
 over vectors computed once per article. Pairs in different languages use their multilingual
 vectors (``cross_a``/``cross_b``) when given; without them, their sentences are aligned by
 wording alone and their leads' multilingual cosine decides whether they tell one story. Pairs
