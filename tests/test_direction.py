@@ -68,6 +68,11 @@ def test_wire_marks_at_the_top_or_closing_the_text() -> None:
     assert wire_mark(WIRE) == (0, len("LORNE CITY, June 3 (Meridian) — "))
     assert wire_mark("PARIS (AFP) - Talks resumed.") is not None
     assert wire_mark("Talks resumed on Monday.\nBoth sides met. — NNN-AGENCIES") is not None
+    headline = "Flood forces 300 families from their homes\n\n"
+    found = wire_mark(headline + WIRE)
+    assert found is not None and (headline + WIRE)[found[0] :].startswith("LORNE CITY, June 3")
+    assert wire_mark("【モスクワ共同】ロシア大統領府は21日、発表した。") == (0, 8)
+    assert wire_mark("【速報】ロシア大統領府は21日、発表した。") is None
     assert wire_mark(REWRITE) is None
     assert wire_mark("US Secretary of State Antony Blinken will travel - officials said.") is None
     assert wire_mark("BREAKING NEWS FROM THE WHOLE WIDE WORLD TODAY — nothing") is None

@@ -143,18 +143,22 @@ _AGENCIES = (
     r"ТАСС|РИА Новости|Интерфакс|Interfax|INTERFAX|Bloomberg|Yonhap|Anadolu|APA|SDA|Belga|"
     r"ANP|NTB|AAP|CNA|PA|KNA|Lusa|LUSA|Agencies|AGENCIES|[A-Z]{2,}(?:-[A-Z]{2,})+"
 )
-#: A dateline at the top: a place in capitals, maybe a date, maybe an agency, then a dash:
+#: A dateline opening a line: a place in capitals, maybe a date, maybe an agency, then a dash:
 #: "WASHINGTON, May 21 (NNN-AGENCIES) —", "BERLIN (dpa) -", "PARIS —"; or an agency alone:
 #: "(AFP) -".
 _DATELINE = re.compile(
-    r"\A\W{0,3}(?:"
+    r"\W{0,3}(?:"
     r"(?P<place>[A-ZÀ-ÞА-Я][A-ZÀ-ÞА-Я.'’ /-]{1,40}[A-ZÀ-ÞА-Я.])"
     r"(?:,[^\n()—–]{1,40}?)?\s*(?:\((?P<agency>[^()\n]{2,40})\))?"
     r"|\((?P<credit>" + _AGENCIES + r")\))"
     r"\s*(?:—|–|--|-)\s"
 )
-#: An agency credit among the first words: "(Reuters)", "(AP)".
-_CREDIT = re.compile(r"\((?:" + _AGENCIES + r")\)")
+#: An agency credit among the first words: "(Reuters)", "(AP)"; a Japanese dateline names its
+#: agency in lenticular brackets: "【モスクワ共同】".
+_CREDIT = re.compile(
+    r"\((?:" + _AGENCIES + r")\)"
+    r"|【[^】\n]{0,20}(?:共同|時事|ロイター|AFP|AP|新華社|聯合|dpa|ブルームバーグ)[^】\n]{0,6}】"
+)
 #: An agency credit closing the text: "— NNN-AGENCIES", "(Reporting by ...)".
 _CLOSING = re.compile(
     r"(?:[—–]\s*(?:" + _AGENCIES + r")\s*\.?"
@@ -222,9 +226,12 @@ def time_signal(a: Article, b: Article) -> Signal | None:
 def wire_mark(text: str) -> tuple[int, int] | None:
     """The character span of a wire mark in ``text``: a dateline or agency credit at the top,
     or an agency credit closing it; None when there is none."""
-    m = _DATELINE.match(text)
-    if m and (m.group("agency") or m.group("credit") or _is_place(m.group("place"))):
-        return m.start(), m.end()
+    # At the top of the text, or of a line among its first characters (after a headline).
+    starts = [0] + [m.end() for m in re.finditer(r"\n\s*", text[:TOP_CHARS])]
+    for start in starts:
+        m = _DATELINE.match(text, start)
+        if m and (m.group("agency") or m.group("credit") or _is_place(m.group("place"))):
+            return m.start(), m.end()
     m = _CREDIT.search(text, 0, TOP_CHARS)
     if m:
         return m.start(), m.end()
