@@ -16,6 +16,11 @@
   from the wire story 004 carries).
 
 ``python -m bench.direction_quality --fit`` prints the length factors fitted on the fit part.
+
+What was seen of the report part while the rules were written: the wire votes of both parts were
+listed once, and the Japanese dateline form (【モスクワ共同】, a translation's "MOSCOW (Kyodo
+News) -" otherwise looked like a mark its original lacked) was added after it misled one pair in
+each part; nothing else.
 """
 
 from __future__ import annotations
@@ -140,7 +145,8 @@ def _kernel_section(rows: Sequence[dict[str, Any]]) -> list[str]:
         f"Targets: a direction for ≥ {TARGET_DIRECTED:.0%} of pairs, right for ≥ "
         f"{TARGET_RIGHT:.0%} of those (Wastl et al. 2025: 82-96% on machine, 60-81% on human "
         "translations, other WMT years). *fit*: the clusters the length factors were fitted on; "
-        "*report*: the others.",
+        "*report*: the others (only the wire votes were looked at there, once: see the module "
+        "docstring).",
         "",
         *_table(counts, ("fit", "report")),
         "",
