@@ -330,7 +330,7 @@ def _fluency_section(quick: bool) -> list[str]:
         "whole sentences) was chosen after whole sentences named 003 the source of the seeds' "
         "002→003.",
         "",
-        "| pairs | derived | fluency votes | right |",
+        "| data | derived pairs | fluency votes | right |",
         "|---|---:|---:|---:|",
     ]
     for group, (n, votes, right) in groups.items():
