@@ -136,7 +136,7 @@ def _stories() -> list[tuple[str, list[Article], dict[str, str], dict[str, str]]
             ids = store.ids()
             arts = [a for a in (store.get(i) for i in ids) if a is not None]
             rel = [r for r in store.relations() if r["relation"] in DERIVED]
-            root = {e["copy"]: t["root"] for t in reuse_trees(rel) for e in t["edges"]}
+            root = {e["child"]: t["root"] for t in reuse_trees(rel) for e in t["edges"]}
             names = {a.id: Path(a.origin or a.id).name[:3] for a in arts}
         stories.append(("seeds", arts, root, names))
     return stories

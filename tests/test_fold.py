@@ -58,7 +58,8 @@ def test_story_views(folded: Path) -> None:
     assert biggest.sources < biggest.size  # copies do not count as sources
     assert all(s.id.startswith("s") for s in stories)
     roles = {m.role for s in stories for m in s.members}
-    assert roles <= {"original", "copy", "independent"}
+    assert roles <= {"original", "copy", "reuse, direction unknown", "independent"}
+    assert "reuse, direction unknown" in roles  # the undated duplicates: nothing tells
     data = biggest.to_dict()
     assert data["articles"] == biggest.size and data["members"][0]["id"]
 

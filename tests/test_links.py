@@ -122,8 +122,8 @@ def test_links_command(tmp_path: Path, linked_demo: Path) -> None:
 
 
 def test_third_articles_give_rewrites_their_direction(linked_demo: Path) -> None:
-    """Undated heavy rewrites get the original as source from the independent reports, and no
-    relation is directed against the answer key."""
+    """Undated heavy rewrites get the original as source from the wire dateline or from the
+    independent reports, and no relation is directed against the answer key."""
     truth = json.loads((DEMO / "truth.json").read_text())
     source_of = {
         a["path"].split("corpus/")[-1]: (a["derived_from"] or "").split("corpus/")[-1] or None
@@ -150,4 +150,8 @@ def test_third_articles_give_rewrites_their_direction(linked_demo: Path) -> None
         == {ORIGINAL, "valley-gazette/valmora-explosion-what-we-know.txt"}
     )
     assert path[rewrite["source"]] == ORIGINAL
-    assert rewrite["direction"]["reasons"][0].startswith("third articles")
+    # The wire story's dateline, which the rewrite dropped, tells it first.
+    assert rewrite["direction"]["reasons"][0].startswith("a carries the wire mark 'VALMORA")
+    # Rewrites of rewrites that nothing else directs get a direction from third articles.
+    firsts = [r["direction"]["reasons"][0] for r in relations if r["direction"]["reasons"]]
+    assert any(reason.startswith("third articles") for reason in firsts)

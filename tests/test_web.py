@@ -131,7 +131,7 @@ def test_story_page_has_every_section_and_cited_evidence(client: TestClient) -> 
     assert 'class="cite" href="#ev-0-0" data-target="ev-0-0"' in page
     assert 'id="ev-0-0"' in page
     edge = story["reuse"][0]["edges"][0]  # the reuse tree links each copy to a comparison
-    assert f'href="/compare?a={edge["source"]}&amp;b={edge["copy"]}"' in page
+    assert f'href="/compare?a={edge["parent"]}&amp;b={edge["child"]}"' in page
     assert "conflict" in page  # 62 against 26 injured
     # A story is found by one of its articles' ids too.
     assert client.get("/api/stories/a2").json()["id"] == ferry["id"]

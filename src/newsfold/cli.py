@@ -1328,25 +1328,27 @@ def _print_tree(tree: dict[str, Any], titles: dict[str, str | None]) -> None:
 
     children: dict[str, list[dict[str, Any]]] = {}
     for edge in tree["edges"]:
-        children.setdefault(edge["source"], []).append(edge)
+        children.setdefault(edge["parent"], []).append(edge)
 
     def label(article_id: str) -> str:
         return f"[bold]{article_id}[/] {escape(_cut(titles.get(article_id), 70))}"
 
-    root = Tree(label(tree["root"]) + " [dim](likely original)[/]")
+    note = "likely original" if tree.get("original") else "direction unknown"
+    root = Tree(label(tree["root"]) + f" [dim]({note})[/]")
     stack = [(root, tree["root"])]
     while stack:
         parent_node, article = stack.pop()
         for edge in children.get(article, []):
-            how = (
-                f"confidence {edge['confidence']:.0%}"
-                if edge["direction"] == "evidence"
-                else "direction assumed"
-            )
+            if edge["direction"] != "evidence":
+                how = "direction unknown"
+            elif edge["source"] == article:
+                how = f"copied from above, confidence {edge['confidence']:.0%}"
+            else:
+                how = f"source of the above, confidence {edge['confidence']:.0%}"
             child = parent_node.add(
-                f"{label(edge['copy'])} [dim]{edge['relation']} {edge['similarity']:.2f}, {how}[/]"
+                f"{label(edge['child'])} [dim]{edge['relation']} {edge['similarity']:.2f}, {how}[/]"
             )
-            stack.append((child, edge["copy"]))
+            stack.append((child, edge["child"]))
     out.print(root)
 
 

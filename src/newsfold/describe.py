@@ -4,9 +4,10 @@
 among them and their lead vectors (an engine reads these from its store): a label (the headline
 of the member closest to the story's centre), the time span (from the members' effective dates:
 a publication date its own text contradicts is suspect, :func:`newsfold.dates.date_check`, and
-counts only through the days its text points to), the languages, each member's role
-(the original of a reuse tree, a copy, or an independent report) and the number of independent
-sources (all copies of one wire story count once). :func:`key_entities` names the people, places
+counts only through the days its text points to), the languages, each member's role (the
+original of a reuse tree, a copy, a side of a reuse whose direction is unknown, or an
+independent report) and the number of independent sources (all articles of one reuse tree count
+once, whatever is known of its direction). :func:`key_entities` names the people, places
 and organisations most members mention.
 """
 
@@ -40,7 +41,7 @@ class Member:
     source: str | None
     published: datetime | None
     language: str | None
-    role: str  # "original", "copy" or "independent"
+    role: str  # "original", "copy", "reuse, direction unknown" or "independent"
     copy_of: str | None
     relation: str | None
     probability: float
@@ -113,11 +114,16 @@ def describe_story(
     articles, ``relations`` the derived relations among them (columns only, as
     ``Store.relations_among`` gives), ``leads`` their lead vectors (rows in member order)."""
     copy_of: dict[str, tuple[str, str]] = {}
-    roots: set[str] = set()
+    originals: set[str] = set()
+    group_of: dict[str, str] = {}  # reuse group (its tree's root) of each member of a tree
     for tree in reuse_trees(relations):
-        roots.add(tree["root"])
+        known = [e for e in tree["edges"] if e["direction"] == "evidence"]
+        originals |= {e["source"] for e in known} - {e["copy"] for e in known}
+        for member in tree["members"]:
+            group_of[member] = tree["root"]
         for edge in tree["edges"]:
-            copy_of[edge["copy"]] = (edge["source"], edge["relation"])
+            if edge["direction"] == "evidence":  # an undirected edge names no copy
+                copy_of[edge["copy"]] = (edge["source"], edge["relation"])
     out: list[Member] = []
     rows: list[int] = []
     for k, (article_id, prob) in enumerate(members):
@@ -126,7 +132,14 @@ def describe_story(
             continue
         rows.append(k)
         source, relation = copy_of.get(article_id, (None, None))
-        role = "copy" if source else ("original" if article_id in roots else "independent")
+        if source:
+            role = "copy"
+        elif article_id in originals:
+            role = "original"
+        elif article_id in group_of:
+            role = "reuse, direction unknown"
+        else:
+            role = "independent"
         out.append(
             Member(
                 article_id,
@@ -162,7 +175,7 @@ def describe_story(
         first=min(dates) if dates else None,
         last=max(dates) if dates else None,
         languages=sorted({m.language for m in out if m.language}),
-        sources=sum(m.role != "copy" for m in out),
+        sources=len({group_of.get(m.article, m.article) for m in out}),
         members=out,
     )
 

@@ -2,8 +2,9 @@
 
 :func:`story_facts` reconciles the claims of one story's articles
 (:class:`~newsfold.reconcile.Reconciler`), telling it which articles copy which (the derived
-relations among them, through their reuse trees), and returns a :class:`StoryFacts` view. The
-claims themselves are read once per article by the claims stage and cached by the engine.
+relations among them whose direction has evidence, through their reuse trees), and returns a
+:class:`StoryFacts` view. The claims themselves are read once per article by the claims stage and
+cached by the engine.
 """
 
 from __future__ import annotations
@@ -64,7 +65,14 @@ def story_facts(
     (in member order), ``claims`` theirs, ``relations`` the derived relations among them."""
     ids = list(articles)
     texts = {i: a.text for i, a in articles.items()}
-    copies = {e["copy"]: e["source"] for t in reuse_trees(relations) for e in t["edges"]}
+    # Only relations whose direction has evidence say who copied: an undirected edge names no
+    # copy, so no quotation's change is put down to either side of it.
+    copies = {
+        e["copy"]: e["source"]
+        for t in reuse_trees(relations)
+        for e in t["edges"]
+        if e["direction"] == "evidence"
+    }
     groups = reconciler.transform(claims, texts, copies)
     order = {"conflict": 0, "altered": 1, "update": 2, "compatible": 3, "different": 4}
     kinds = {"number": 0, "quote": 1, "entity": 2}

@@ -17,9 +17,10 @@
 ``similarity`` (0..1) is how much of one text is derived from the other (the larger of the two
 directions): ~1 for copies, lower for edits, lower still for rewrites, lowest for independent texts.
 
-Direction (which article is the source) is judged from publication times when both are known and
-differ, else from containment (a copy that took part of an article is covered by it more than it
-covers it); the reasons are listed with a confidence.
+Direction (which article is the source) is judged by :func:`newsfold.direction.judge_direction`
+from the pair's own evidence (publication times, wire datelines and credits, containment, and
+across languages the source's letters kept in names and the translation's explicitation), with
+a confidence and the reasons; where nothing decides, the source is None: direction unknown.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from numpy.typing import NDArray
 
 from newsfold.align import Alignment, SentenceAligner, length_alignment, word_diff
 from newsfold.article import Article
-from newsfold.dates import effective_date
+from newsfold.direction import FluencyScorer, judge_direction
 from newsfold.names import fact_words, key_names
 
 __all__ = [
@@ -204,30 +205,11 @@ def _same_text(a: Article, b: Article) -> bool:
     return " ".join(a.text.casefold().split()) == " ".join(b.text.casefold().split())
 
 
-def _direction(a: Article, b: Article, kind: RelationKind, al: Alignment) -> Direction:
-    if kind not in DERIVED:
-        return Direction(None, 0.0, ())
-    reasons: list[str] = []
-    votes = 0.0
-    when_a, when_b = effective_date(a), effective_date(b)  # a suspect date says nothing
-    if when_a and when_b and when_a != when_b:
-        earlier = "a" if when_a < when_b else "b"
-        votes += 2.0 if earlier == "a" else -2.0
-        reasons.append(f"{earlier} was published first")
-    gap = al.coverage_b - al.coverage_a
-    # Containment tells direction only for copies of a part: a rewrite often adds its own text.
-    if kind in ("partial", "near_duplicate") and abs(gap) >= 0.15:
-        # The article covered more by the other is the subset: the copy.
-        copy = "b" if gap > 0 else "a"
-        votes += 1.0 if copy == "b" else -1.0
-        reasons.append(
-            f"{copy} is largely contained in the other ({max(al.coverage_a, al.coverage_b):.0%})"
-        )
-    if votes == 0:
-        return Direction(None, 0.0, tuple(reasons) or ("no evidence of direction",))
-    source: Literal["a", "b"] = "a" if votes > 0 else "b"
-    confidence = min(0.95, 0.5 + 0.15 * abs(votes))
-    return Direction(source, confidence, tuple(reasons))
+def _direction(
+    a: Article, b: Article, kind: RelationKind, al: Alignment, fluency: FluencyScorer | None
+) -> Direction:
+    verdict = judge_direction(a, b, kind, al, fluency)
+    return Direction(verdict.source, verdict.confidence, verdict.reasons)
 
 
 def default_aligner(cross_language: bool = False) -> SentenceAligner:
@@ -267,12 +249,14 @@ def compare(
     *,
     vectors: tuple[NDArray[np.float32], NDArray[np.float32]] | None = None,
     lead_cosine: float | None = None,
+    fluency: FluencyScorer | None = None,
 ) -> Relation:
     """The relation of ``a`` and ``b`` with its evidence (see the module docstring).
 
     ``vectors``: the sentence embeddings of both articles and ``lead_cosine`` the cosine of
     their leads, when the caller has them cached (from the aligner's encoder): then nothing is
-    encoded here.
+    encoded here. ``fluency``: a sentence scorer for direction (slow: asked only where nothing
+    cheaper decides; :class:`newsfold.fluency.SmolLM2Fluency`).
     """
     cross = bool(a.language and b.language and a.language != b.language)
     if aligner is None:
@@ -309,6 +293,6 @@ def compare(
         similarity=float(min(1.0, similarity)),
         coverage_a=1.0 if kind == "duplicate" else al.coverage_a,
         coverage_b=1.0 if kind == "duplicate" else al.coverage_b,
-        direction=_direction(a, b, kind, al),
+        direction=_direction(a, b, kind, al, fluency),
         alignment=al,
     )

@@ -1,8 +1,12 @@
 """Reuse trees: who copies whom, as trees grown from the derived relations of a group.
 
 :func:`reuse_trees` turns derived relations (``newsfold.relations``: copies, rewrites,
-translations) into trees, one per group of articles they join: each derived article points to
-its most likely source, the root being the likely original.
+translations) into trees, one per group of articles they join. An edge whose relation has a
+direction points from the source to the copy; an edge whose relation has none is undirected
+(``"direction": "unknown"``): it only says the two articles share text, and its ``source`` and
+``copy`` are None, so no view, note or count can take either side for the original. The tree's
+``original`` is its root only when evidence names the root a source and nothing names it a
+copy; otherwise None (the root is then only where the drawing starts).
 """
 
 from __future__ import annotations
@@ -18,11 +22,15 @@ __all__ = ["reuse_trees"]
 def reuse_trees(relations: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """Reuse trees from derived relations: one tree per group of articles joined by them.
 
-    The root is the likely original: of the members that no directed relation names a copy, the
-    one most similar to the rest in its own language (copies are edited from their source, so it
-    sits at their centre). Each other member points to its source: the one a directed relation
-    names (highest confidence), else its closest neighbour already in the tree (a maximum
-    spanning tree grown from the root), marked ``assumed``.
+    The root: of the members that no directed relation names a copy, the one most similar to
+    the rest in its own language (copies are edited from their source, so it sits at their
+    centre). Each other member hangs from its source where a directed relation names one
+    (highest confidence), else from its closest neighbour already in the tree (a maximum
+    spanning tree grown from the root). Each edge has ``parent`` and ``child`` (the drawing),
+    ``source`` and ``copy`` (the relation's direction, both None when it has none),
+    ``direction`` (``"evidence"`` or ``"unknown"``), ``confidence``, ``relation`` and
+    ``similarity``. Each tree has ``root``, ``original`` (see the module docstring),
+    ``members`` and ``edges``.
     """
     derived = [r for r in relations if r["relation"] in DERIVED]
     weight: dict[str, dict[str, dict[str, Any]]] = {}
@@ -97,16 +105,26 @@ def _tree(
                 best = option
         if best is None:  # unreachable in a connected group; guards against bad input
             break
-        _, source, copy, rel = best
-        placed.add(copy)
-        edges.append(
-            {
-                "source": source,
-                "copy": copy,
-                "relation": rel["relation"],
-                "similarity": rel["similarity"],
-                "confidence": rel["direction"]["confidence"] if rel["source"] == source else 0.0,
-                "direction": "evidence" if rel["source"] == source else "assumed",
-            }
-        )
-    return {"root": root, "members": sorted(group), "edges": edges}
+        _, parent, child, rel = best
+        placed.add(child)
+        edges.append(_edge(parent, child, rel))
+    sources = {e["source"] for e in edges if e["source"] is not None}
+    copies = {e["copy"] for e in edges if e["copy"] is not None}
+    original = root if root in sources and root not in copies else None
+    return {"root": root, "original": original, "members": sorted(group), "edges": edges}
+
+
+def _edge(parent: str, child: str, rel: dict[str, Any]) -> dict[str, Any]:
+    """A drawn edge; its direction is the relation's, whichever way the drawing hangs it."""
+    source = rel["source"]
+    known = source is not None and source in (parent, child)
+    return {
+        "parent": parent,
+        "child": child,
+        "source": source if known else None,
+        "copy": (child if source == parent else parent) if known else None,
+        "relation": rel["relation"],
+        "similarity": rel["similarity"],
+        "confidence": rel["direction"]["confidence"] if known else 0.0,
+        "direction": "evidence" if known else "unknown",
+    }

@@ -62,6 +62,21 @@ def assemble(stories: Sequence[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def _root_note(tree: dict[str, Any]) -> str:
+    """How a reuse tree's root is labelled: the likely original only with evidence."""
+    return "likely original" if tree.get("original") else "direction unknown"
+
+
+def _edge_text(edge: dict[str, Any], short: Mapping[str, str]) -> str:
+    """A reuse edge in words: ``copy: rewrite of source`` with evidence, else undirected."""
+    if edge.get("direction") == "evidence":
+        return f"{short.get(edge['copy'])}: {edge['relation']} of {short.get(edge['source'])}"
+    return (
+        f"{short.get(edge['child'])} ↔ {short.get(edge['parent'])}: {edge['relation']}, "
+        "direction unknown"
+    )
+
+
 def story_report(
     story: Story,
     articles: Mapping[str, Article],
@@ -78,8 +93,8 @@ def story_report(
     sentences); ``relations``: the derived relations among the members; ``vectors``: their
     cached sentence vectors, for the summary."""
     trees = reuse_trees(relations)
-    root_of = {e["copy"]: t["root"] for t in trees for e in t["edges"]}
-    # A copy's source is the root of its tree: all copies of one wire story are one source.
+    # All articles of one reuse tree are one source (whatever is known of its direction).
+    root_of = {e["child"]: t["root"] for t in trees for e in t["edges"]}
     when = {i: effective_date(a) for i, a in articles.items()}
     ordered = sorted(
         articles.values(),
@@ -271,12 +286,9 @@ def _md_story(s: dict[str, Any]) -> str:
         lines.append(f"| {g['kind']}: {_md(g['label'])}{note} | {status} | {per} |")
     lines += ["", "## Reuse\n"]
     for tree in s["reuse"]:
-        lines.append(f"- {_md(short.get(tree['root']))} (likely original)")
+        lines.append(f"- {_md(short.get(tree['root']))} ({_root_note(tree)})")
         for e in tree["edges"]:
-            lines.append(
-                f"  - {_md(short.get(e['copy']))}: {e['relation']} of "
-                f"{_md(short.get(e['source']))}, similarity {e['similarity']:.2f}"
-            )
+            lines.append(f"  - {_md(_edge_text(e, short))}, similarity {e['similarity']:.2f}")
     if not s["reuse"]:
         lines.append("No article copies another.")
     lines += ["", "## Sources\n", "| outlet | published | language | role | title |",
@@ -419,12 +431,9 @@ def _html_story(s: dict[str, Any]) -> str:
         )
     parts.append("</table></div><h2 id=reuse>Reuse</h2><ul>")
     for tree in s["reuse"]:
-        parts.append(f"<li>{_e(short.get(tree['root']))} (likely original)<ul>")
+        parts.append(f"<li>{_e(short.get(tree['root']))} ({_e(_root_note(tree))})<ul>")
         for e in tree["edges"]:
-            parts.append(
-                f"<li>{_e(short.get(e['copy']))}: {_e(e['relation'])} of "
-                f"{_e(short.get(e['source']))}, similarity {e['similarity']:.2f}</li>"
-            )
+            parts.append(f"<li>{_e(_edge_text(e, short))}, similarity {e['similarity']:.2f}</li>")
         parts.append("</ul></li>")
     if not s["reuse"]:
         parts.append("<li>No article copies another.</li>")
