@@ -51,8 +51,9 @@ FORMATS = ("html", "md", "json")
 
 def assemble(stories: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """The report of ``stories`` (each as :func:`story_report` builds it): largest first, and
-    among stories of one size the most recent first."""
-    out = list(stories)
+    among stories of one size the most recent first (then by id: the order never depends on
+    the order the stories were built in)."""
+    out = sorted(stories, key=lambda s: s["id"])
     out.sort(key=lambda s: s["last"] or s["first"] or "", reverse=True)
     out.sort(key=lambda s: -s["counts"]["articles"])
     return {
