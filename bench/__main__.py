@@ -24,6 +24,7 @@ BENCHMARKS: tuple[str, ...] = (
     "dedup_semantic",
     "planted_relations",
     "reuse_quality",
+    "direction_quality",
     "story_quality",
     "story_speed",
     "facts_quality",
