@@ -282,10 +282,11 @@ def alias_key(name: str) -> str:
 
 class ClaimExtractor:
     """Read articles into claims (see the module docstring). ``batch_size``: texts per spaCy
-    batch; ``n_process``: worker processes, each of which parses its share of the articles and
-    reads their claims (only the claims come back: no parsed document crosses processes; worth it
-    from a few hundred articles on); ``nlp``: a spaCy pipeline (the English model unless given);
-    ``selective``: parse only the sentences that can carry a claim (:func:`worth_parsing`)."""
+    batch; ``n_process``: processes reading claims (this one and ``n_process - 1`` workers), each
+    parsing its share of the articles and reading their claims (only the claims come back: no
+    parsed document crosses processes; worth it from a few hundred articles on); ``nlp``: a spaCy
+    pipeline (the English model unless given); ``selective``: parse only the sentences that can
+    carry a claim (:func:`worth_parsing`)."""
 
     def __init__(
         self, batch_size: int = 32, n_process: int = 1, nlp: Any = None, selective: bool = True
@@ -331,6 +332,8 @@ class ClaimExtractor:
     ) -> Iterator[ArticleClaims]:
         english = [a for a in articles if _is_english(a)]
         if workers is not None and len(english) >= 4 * self.batch_size:
+            first: dict[str, int] = {}  # copies of one text side by side: one batch parses it
+            english.sort(key=lambda a: first.setdefault(a.text, len(first)))
             found = workers.read(english, self.batch_size)
         else:
             found = reader.read(english)
@@ -383,9 +386,12 @@ class _EnglishReader:
         return docs
 
     def read(self, articles: Sequence[Article]) -> list[ArticleClaims]:
-        """The claims of English ``articles``, in order."""
+        """The claims of English ``articles``, in order (a text that several of them share,
+        a wire copy, is parsed once)."""
         texts = [worth_parsing(a) if self.selective else a.text for a in articles]
-        return [_read(a, d) for a, d in zip(articles, self.parse(texts), strict=True)]
+        unique = list(dict.fromkeys(texts))
+        docs = dict(zip(unique, self.parse(unique), strict=True))
+        return [_read(a, docs[t]) for a, t in zip(articles, texts, strict=True)]
 
 
 def _greedy_transitions(component: Any) -> bool:
@@ -430,32 +436,42 @@ def _serve(reader: _EnglishReader, tasks: Any, results: Any) -> None:
 
 
 class _Workers:
-    """Worker processes that read claims (:func:`_serve`); started once, closed by
-    :meth:`close`. Processes are made the way ``nlp.pipe(n_process=...)`` makes them (the
-    platform's default start method: on Linux a fork, which shares the loaded model)."""
+    """The calling process and ``processes - 1`` worker processes reading claims together: the
+    batches of a window go on a queue that every one of them takes from (:func:`_serve`). The
+    workers start once (per :meth:`ClaimExtractor.iter_transform`) and stop at :meth:`close`.
+    They are made as ``nlp.pipe(n_process=...)`` makes them (the platform's default start
+    method: on Linux a fork, which shares the loaded model and what the calling process's
+    tokenizer and lemmatizer have already cached)."""
 
     def __init__(self, reader: _EnglishReader, processes: int) -> None:
         import multiprocessing
 
         context = multiprocessing.get_context()
+        self.reader = reader
         self.tasks = context.Queue()
         self.results = context.Queue()
         self.processes = [
             context.Process(target=_serve, args=(reader, self.tasks, self.results), daemon=True)
-            for _ in range(processes)
+            for _ in range(processes - 1)
         ]
         for process in self.processes:
             process.start()
 
     def read(self, articles: Sequence[Article], batch_size: int) -> list[ArticleClaims]:
-        """The claims of ``articles`` in order, read by the workers a batch at a time. Raises
-        RuntimeError when a worker fails or dies."""
+        """The claims of ``articles`` in order, read a batch at a time by this process and the
+        workers. Raises RuntimeError when a worker fails or dies."""
         import queue
 
         batches = [articles[i : i + batch_size] for i in range(0, len(articles), batch_size)]
         for number, batch in enumerate(batches):
             self.tasks.put((number, list(batch)))
         found: dict[int, list[ArticleClaims]] = {}
+        while True:  # this process's share: until the queue stays empty
+            try:
+                number, batch = self.tasks.get(timeout=1)
+            except queue.Empty:
+                break
+            found[number] = self.reader.read(batch)
         while len(found) < len(batches):
             try:
                 number, claims = self.results.get(timeout=5)
@@ -624,21 +640,10 @@ class _AttributeRules:
             rules.append((alternatives, index, {int(k): int(v) for k, v in attrs.items()}))
         return cls(rules)
 
-    def pipe(self, docs: Iterable[Any], batch_size: int) -> Iterator[Any]:
-        """Annotate ``docs`` as the ruler would, a batch at a time."""
-        batch: list[Any] = []
-        for doc in docs:
-            batch.append(doc)
-            if len(batch) >= batch_size:
-                yield from self.annotate(batch)
-                batch = []
-        yield from self.annotate(batch)
-
     def annotate(self, docs: list[Any]) -> list[Any]:
         """Set the ruler's attributes on ``docs`` (in place) and return them."""
         from spacy.attrs import DEP, IS_SPACE, LOWER, TAG
 
-        docs = [d for d in docs]
         sized = [d for d in docs if len(d)]
         if not sized:
             return docs
