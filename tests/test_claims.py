@@ -220,3 +220,16 @@ def test_copies_are_parsed_once_and_read_alike() -> None:
     for kind in ("numbers", "quotes", "entities", "dates"):
         same[kind] = [{**c, "article": "c1"} for c in same[kind]]
     assert one.numbers and one.to_dict() == same
+
+
+def test_other_languages_load_no_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsfold.claims
+
+    def refuse() -> None:
+        raise AssertionError("the English model was loaded for no English article")
+
+    monkeypatch.setattr(newsfold.claims, "load_english", refuse)
+    german = build_article({"id": "d1", "text": 'Es gab 12 Tote. "Wir bauen neu", sagte er.'})
+    german.language = "de"
+    found = ClaimExtractor(n_process=2).transform([german])[0]
+    assert [c.text for c in found.numbers] == ["12"] and found.quotes

@@ -305,7 +305,7 @@ class ClaimExtractor:
         """The claims of each article, in order. English articles are parsed in large windows
         (articles in other languages in between do not break a window), by the worker processes
         when a window is large enough to pay for them."""
-        reader = _EnglishReader(self.nlp or load_english(), self.batch_size, self.selective)
+        reader = _EnglishReader(self.nlp, self.batch_size, self.selective)
         workers: _Workers | None = None
         finished = False
         try:
@@ -326,7 +326,10 @@ class ClaimExtractor:
                 workers.close(abort=not finished)
 
     def _workers(self, reader: _EnglishReader) -> _Workers | None:
-        return _Workers(reader, self.n_process) if self.n_process > 1 else None
+        if self.n_process <= 1:
+            return None
+        reader.load()  # before the fork: the workers share the model
+        return _Workers(reader, self.n_process)
 
     def _window(
         self, articles: list[Article], reader: _EnglishReader, workers: _Workers | None
@@ -360,16 +363,21 @@ class _EnglishReader:
     checks that every annotation equals ``nlp.pipe``'s."""
 
     def __init__(self, nlp: Any, batch_size: int, selective: bool) -> None:
-        self.nlp = nlp
+        self.nlp = nlp  # None: the English model, loaded when first needed
         self.batch_size = batch_size
         self.selective = selective
         self._rules: _AttributeRules | None = None
         self._ready = False
 
+    def load(self) -> None:
+        """Load the pipeline (unless given) and read its attribute ruler's rules."""
+        if not self._ready:
+            self.nlp = self.nlp or load_english()
+            self._rules, self._ready = _AttributeRules.of(self.nlp), True
+
     def parse(self, texts: Sequence[str]) -> list[Any]:
         """spaCy documents of ``texts``."""
-        if not self._ready:
-            self._rules, self._ready = _AttributeRules.of(self.nlp), True
+        self.load()
         size = self.batch_size
         docs = [self.nlp.make_doc(t) for t in texts]
         for name, component in self.nlp.pipeline:
@@ -390,6 +398,8 @@ class _EnglishReader:
     def read(self, articles: Sequence[Article]) -> list[ArticleClaims]:
         """The claims of English ``articles``, in order (a text that several of them share,
         a wire copy, is parsed once)."""
+        if not articles:
+            return []
         texts = [worth_parsing(a) if self.selective else a.text for a in articles]
         unique = list(dict.fromkeys(texts))
         docs = dict(zip(unique, self.parse(unique), strict=True))
