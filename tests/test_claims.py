@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 
@@ -159,3 +160,76 @@ def test_two_processes_read_the_same_claims(
     many = articles * 3  # enough for two workers at batch size 2
     found = ClaimExtractor(batch_size=2, n_process=2).transform(many)
     assert [c.to_dict() for c in found] == [c.to_dict() for c in claims * 3]
+
+
+MIXED = (
+    "Y'all know it ain't over, gonna be a long night, said Gov. Ama Osei on Tuesday.\n\n"
+    "There were 12 rescuers and 3 dogs. Let's go, she told them: \"We're not done yet.\"    "
+    "          \n\nIt is what it is. Got ta run!  The ministry (which said 1,900 were hurt) "
+    "confirmed it; I did it for them, he said."
+)
+
+
+def test_fast_parse_is_spacy_parse(story: tuple[list[Article], list[ArticleClaims]]) -> None:
+    """The reader's own loop over the pipeline (the attribute ruler's rules matched with numpy,
+    the parser and entity recogniser stepped with the GIL held) annotates as ``nlp.pipe``."""
+    from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, LEMMA, MORPH, POS, SENT_START, TAG
+
+    from newsfold.claims import _AttributeRules, _EnglishReader, load_english, worth_parsing
+
+    nlp = load_english()
+    assert _AttributeRules.of(nlp) is not None  # the model's rules are all readable
+    articles, _ = story
+    texts = [MIXED, "", "   ", *(a.text for a in articles), *(worth_parsing(a) for a in articles)]
+    columns = [TAG, POS, MORPH, LEMMA, DEP, HEAD, SENT_START, ENT_IOB, ENT_TYPE]
+    stock = list(nlp.pipe(texts, batch_size=4))
+    fast = _EnglishReader(nlp, 4, selective=True).parse(texts)
+    for want, got in zip(stock, fast, strict=True):
+        assert got.text == want.text
+        assert (got.to_array(columns) == want.to_array(columns)).all()
+        assert [str(t.morph) for t in got] == [str(t.morph) for t in want]
+        assert [(e.start, e.end, e.label_) for e in got.ents] == [
+            (e.start, e.end, e.label_) for e in want.ents
+        ]
+
+
+class _Broken:
+    """A pipeline that fails on every text."""
+
+    pipe_names: tuple[str, ...] = ()
+    pipeline: tuple[Any, ...] = ()
+
+    def make_doc(self, text: str) -> Any:
+        raise ValueError("this pipeline cannot read")
+
+
+def test_a_failing_worker_raises_and_stops_the_workers() -> None:
+    import multiprocessing
+
+    many = [build_article({"id": f"b{k}", "text": "It said 3 things."}) for k in range(12)]
+    with pytest.raises((RuntimeError, ValueError), match="cannot read"):
+        ClaimExtractor(batch_size=2, n_process=2, nlp=_Broken()).transform(many)
+    assert multiprocessing.active_children() == []
+
+
+def test_copies_are_parsed_once_and_read_alike() -> None:
+    text = STORY[0]["text"]
+    pair = [build_article({"id": k, "text": text, "language": "en"}) for k in ("c1", "c2")]
+    one, two = ClaimExtractor().transform(pair)
+    same = {**two.to_dict(), "article": "c1"}
+    for kind in ("numbers", "quotes", "entities", "dates"):
+        same[kind] = [{**c, "article": "c1"} for c in same[kind]]
+    assert one.numbers and one.to_dict() == same
+
+
+def test_other_languages_load_no_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsfold.claims
+
+    def refuse() -> None:
+        raise AssertionError("the English model was loaded for no English article")
+
+    monkeypatch.setattr(newsfold.claims, "load_english", refuse)
+    german = build_article({"id": "d1", "text": 'Es gab 12 Tote. "Wir bauen neu", sagte er.'})
+    german.language = "de"
+    found = ClaimExtractor(n_process=2).transform([german])[0]
+    assert [c.text for c in found.numbers] == ["12"] and found.quotes

@@ -1,6 +1,7 @@
 """Claims: the checkable statements of an article, each a span of its text.
 
-:class:`ClaimExtractor` reads articles (in batches, through spaCy's ``nlp.pipe``) into
+:class:`ClaimExtractor` reads articles (in batches, through spaCy's English pipeline, run
+component by component as ``nlp.pipe`` runs it but faster: see :class:`_EnglishReader`) into
 :class:`ArticleClaims`:
 
 * :class:`NumberClaim`: a number as written ("more than 220"), its :class:`~newsfold.numbers.
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
@@ -281,8 +283,11 @@ def alias_key(name: str) -> str:
 
 class ClaimExtractor:
     """Read articles into claims (see the module docstring). ``batch_size``: texts per spaCy
-    batch; ``n_process``: spaCy worker processes (each loads the model: worth it from a few
-    hundred articles on); ``nlp``: a spaCy pipeline (the English model unless given)."""
+    batch; ``n_process``: processes reading claims (this one and ``n_process - 1`` workers), each
+    parsing its share of the articles and reading their claims (only the claims come back: no
+    parsed document crosses processes; worth it from a few hundred articles on); ``nlp``: a spaCy
+    pipeline (the English model unless given); ``selective``: parse only the sentences that can
+    carry a claim (:func:`worth_parsing`)."""
 
     def __init__(
         self, batch_size: int = 32, n_process: int = 1, nlp: Any = None, selective: bool = True
@@ -297,35 +302,218 @@ class ClaimExtractor:
         return list(self.iter_transform(articles))
 
     def iter_transform(self, articles: Iterable[Article]) -> Iterator[ArticleClaims]:
-        """The claims of each article, in order. English articles go through spaCy in large
-        batches (articles in other languages in between do not break a batch)."""
-        window: list[Article] = []
-        limit = self.batch_size * max(1, 8 * self.n_process)
-        for article in articles:
-            window.append(article)
-            if sum((a.language or "en") == "en" for a in window) >= limit:
-                yield from self._window(window)
-                window = []
-        yield from self._window(window)
+        """The claims of each article, in order. English articles are parsed in large windows
+        (articles in other languages in between do not break a window), by the worker processes
+        when a window is large enough to pay for them."""
+        reader = _EnglishReader(self.nlp, self.batch_size, self.selective)
+        workers: _Workers | None = None
+        finished = False
+        try:
+            window: list[Article] = []
+            limit = self.batch_size * max(1, 8 * self.n_process)
+            for article in articles:
+                window.append(article)
+                if sum(_is_english(a) for a in window) >= limit:
+                    workers = workers or self._workers(reader)
+                    yield from self._window(window, reader, workers)
+                    window = []
+            if sum(_is_english(a) for a in window) >= 4 * self.batch_size:
+                workers = workers or self._workers(reader)
+            yield from self._window(window, reader, workers)
+            finished = True
+        finally:
+            if workers is not None:
+                workers.close(abort=not finished)
 
-    def _window(self, articles: list[Article]) -> Iterator[ArticleClaims]:
-        english = [a for a in articles if (a.language or "en") == "en"]
-        read = dict(zip((a.id for a in english), self._english(english), strict=True))
+    def _workers(self, reader: _EnglishReader) -> _Workers | None:
+        if self.n_process <= 1:
+            return None
+        reader.load()  # before the fork: the workers share the model
+        return _Workers(reader, self.n_process)
+
+    def _window(
+        self, articles: list[Article], reader: _EnglishReader, workers: _Workers | None
+    ) -> Iterator[ArticleClaims]:
+        english = [a for a in articles if _is_english(a)]
+        if workers is not None and len(english) >= 4 * self.batch_size:
+            first: dict[str, int] = {}  # copies of one text side by side: one batch parses it
+            english.sort(key=lambda a: first.setdefault(a.text, len(first)))
+            found = workers.read(english, self.batch_size)
+        else:
+            found = reader.read(english)
+        read = dict(zip((a.id for a in english), found, strict=True))
         for article in articles:
-            if (article.language or "en") == "en":
-                yield read[article.id]
+            yield read[article.id] if _is_english(article) else _other_language(article)
+
+
+def _is_english(article: Article) -> bool:
+    return (article.language or "en") == "en"
+
+
+class _EnglishReader:
+    """Parse English articles with spaCy and read their claims: what one process does.
+
+    The pipeline's components run in order on the whole list of documents, as ``nlp.pipe``
+    would, with the same results and two costs removed: the attribute ruler's rules are applied
+    by :class:`_AttributeRules`, and the dependency parser and entity recogniser (greedy
+    transition systems) are stepped from Python with the GIL held, documents of similar length
+    together (:func:`_decode`). Their compiled loop releases the GIL and then takes it back for
+    every move it checks at every word (a Cython artefact of spaCy 3.8's state accessors): half
+    of the entity recogniser's time, a quarter of the whole claims stage's. ``test_claims``
+    checks that every annotation equals ``nlp.pipe``'s."""
+
+    def __init__(self, nlp: Any, batch_size: int, selective: bool) -> None:
+        self.nlp = nlp  # None: the English model, loaded when first needed
+        self.batch_size = batch_size
+        self.selective = selective
+        self._rules: _AttributeRules | None = None
+        self._ready = False
+
+    def load(self) -> None:
+        """Load the pipeline (unless given) and read its attribute ruler's rules."""
+        if not self._ready:
+            self.nlp = self.nlp or load_english()
+            self._rules, self._ready = _AttributeRules.of(self.nlp), True
+
+    def parse(self, texts: Sequence[str]) -> list[Any]:
+        """spaCy documents of ``texts``."""
+        self.load()
+        size = self.batch_size
+        docs = [self.nlp.make_doc(t) for t in texts]
+        for name, component in self.nlp.pipeline:
+            if name == "attribute_ruler" and self._rules is not None:
+                for k in range(0, len(docs), size):
+                    self._rules.annotate(docs[k : k + size])
+            elif _greedy_transitions(component):
+                by_length = sorted(docs, key=len)
+                step = max(2, size // 2)
+                for k in range(0, len(by_length), step):
+                    _decode(component, by_length[k : k + step])
+            elif hasattr(component, "pipe"):
+                docs = list(component.pipe(docs, batch_size=size))
             else:
-                yield _other_language(article)
+                docs = [component(d) for d in docs]
+        return docs
 
-    def _english(self, articles: list[Article]) -> Iterator[ArticleClaims]:
+    def read(self, articles: Sequence[Article]) -> list[ArticleClaims]:
+        """The claims of English ``articles``, in order (a text that several of them share,
+        a wire copy, is parsed once)."""
         if not articles:
-            return
-        nlp = self.nlp or load_english()
-        processes = self.n_process if len(articles) >= 4 * self.batch_size else 1
+            return []
         texts = [worth_parsing(a) if self.selective else a.text for a in articles]
-        docs = nlp.pipe(texts, batch_size=self.batch_size, n_process=processes)
-        for article, doc in zip(articles, docs, strict=True):
-            yield _read(article, doc)
+        unique = list(dict.fromkeys(texts))
+        docs = dict(zip(unique, self.parse(unique), strict=True))
+        return [_read(a, docs[t]) for a, t in zip(articles, texts, strict=True)]
+
+
+def _greedy_transitions(component: Any) -> bool:
+    """``component`` is spaCy's parser or entity recogniser decoding greedily (beam width 1)."""
+    from spacy.pipeline.transition_parser import Parser
+
+    return (
+        isinstance(component, Parser)
+        and component.cfg.get("beam_width", 1) == 1
+        and hasattr(component, "transition_states")
+    )
+
+
+def _decode(component: Any, docs: list[Any]) -> None:
+    """What ``component.predict`` then ``set_annotations`` do for a greedy transition system
+    (``Parser.greedy_parse``), stepped here from Python: score the unfinished states, take the
+    best valid move of each (``Parser.transition_states``, the same compiled code, called with
+    the GIL held), until every state is final."""
+    if any(len(d) for d in docs):
+        component._ensure_labels_are_added(docs)
+        states = component.moves.init_batch(docs)
+        model = component.model.predict(docs)
+        unfinished = [s for s in states if not s.is_final()]
+        while unfinished:
+            unfinished = component.transition_states(unfinished, model.predict(unfinished))
+        model.clear_memory()
+    else:
+        states = component.moves.init_batch(docs)
+    component.set_annotations(docs, states)
+
+
+def _serve(reader: _EnglishReader, tasks: Any, results: Any) -> None:
+    """A worker process: read the batches of articles ``tasks`` hands out until it hands out
+    None; put ``(number, claims)`` on ``results``, or ``(number, the error as text)``."""
+    import traceback
+
+    for number, articles in iter(tasks.get, None):
+        try:
+            results.put((number, reader.read(articles)))
+        except Exception:
+            results.put((number, traceback.format_exc()))
+
+
+class _Workers:
+    """The calling process and ``processes - 1`` worker processes reading claims together: the
+    batches of a window go on a queue that every one of them takes from (:func:`_serve`). The
+    workers start once (per :meth:`ClaimExtractor.iter_transform`) and stop at :meth:`close`.
+    They are made as ``nlp.pipe(n_process=...)`` makes them (the platform's default start
+    method: on Linux a fork, which shares the loaded model and what the calling process's
+    tokenizer and lemmatizer have already cached)."""
+
+    def __init__(self, reader: _EnglishReader, processes: int) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context()
+        self.reader = reader
+        self.tasks = context.Queue()
+        self.results = context.Queue()
+        self.processes = [
+            context.Process(target=_serve, args=(reader, self.tasks, self.results), daemon=True)
+            for _ in range(processes - 1)
+        ]
+        for process in self.processes:
+            process.start()
+
+    def read(self, articles: Sequence[Article], batch_size: int) -> list[ArticleClaims]:
+        """The claims of ``articles`` in order, read a batch at a time by this process and the
+        workers. Raises RuntimeError when a worker fails or dies."""
+        import queue
+
+        batches = [articles[i : i + batch_size] for i in range(0, len(articles), batch_size)]
+        for number, batch in enumerate(batches):
+            self.tasks.put((number, list(batch)))
+        found: dict[int, list[ArticleClaims]] = {}
+        while True:  # this process's share: until the queue stays empty
+            try:
+                number, batch = self.tasks.get(timeout=1)
+            except queue.Empty:
+                break
+            found[number] = self.reader.read(batch)
+        while len(found) < len(batches):
+            try:
+                number, claims = self.results.get(timeout=5)
+            except queue.Empty:
+                dead = [p.exitcode for p in self.processes if not p.is_alive()]
+                if dead:
+                    raise RuntimeError(f"a claims worker died (exit code {dead[0]})") from None
+                continue
+            if isinstance(claims, str):
+                raise RuntimeError(f"a claims worker failed:\n{claims}")
+            found[number] = claims
+        return [c for number in range(len(batches)) for c in found[number]]
+
+    def close(self, abort: bool = False) -> None:
+        """Stop the workers: when they are idle, or at once (``abort``: after an error, or when
+        the caller stopped reading)."""
+        if abort:
+            self.tasks.cancel_join_thread()
+            for process in self.processes:
+                process.terminate()
+        else:
+            for _ in self.processes:
+                self.tasks.put(None)
+        for process in self.processes:
+            process.join(timeout=30)
+            if process.is_alive():
+                process.terminate()
+                process.join()
+        self.tasks.close()
+        self.results.close()
 
 
 # A sentence worth parsing holds a digit, a quotation mark or a speech verb.
@@ -392,25 +580,189 @@ def _looks_like_year(text: str, q: Quantity) -> bool:
     return q.unit is None and q.exact and text.isdigit() and 1900 <= q.value <= 2100
 
 
+# -- spaCy's attribute ruler, its rules matched with numpy
+
+# The token attributes a rule of the attribute ruler may test here (others: the stock ruler runs).
+_RULE_TESTS = ("TAG", "LOWER", "DEP", "IS_SPACE")
+
+
+class _AttributeRules:
+    """spaCy's ``attribute_ruler`` (tag → part of speech and morphology, exceptions by word,
+    dependency and neighbour) applied with numpy over a batch of documents: every rule matched as
+    a mask over the batch's token table, the attributes of the last rule that matches a token
+    written as the ruler writes them. spaCy's ``Matcher`` tries every rule on every token, some
+    through Python set predicates: it took 15% of the claims stage. :meth:`of` builds it only when
+    every rule uses tests it knows (equal to, ``IN``, ``NOT_IN``, ``REGEX`` on ``TAG``,
+    ``LOWER``, ``DEP``, ``IS_SPACE``; one or two tokens, no operators, no extension
+    attributes); otherwise the pipeline keeps its ruler."""
+
+    def __init__(self, rules: list[tuple[list[list[Any]], int, dict[int, int]]]) -> None:
+        # (alternatives: a list of tests per token, index of the token set, attributes to set)
+        self.rules = rules
+        self.written = sorted({a for _, _, attrs in rules for a in attrs})
+        self._regex: dict[tuple[int, int], tuple[set[int], set[int]]] = {}
+
+    @classmethod
+    def of(cls, nlp: Any) -> _AttributeRules | None:
+        """The rules of ``nlp``'s attribute ruler, or None (no ruler, or a rule it cannot read)."""
+        if "attribute_ruler" not in nlp.pipe_names:
+            return None
+        from spacy.attrs import DEP, LEMMA, MORPH, POS, TAG
+        from spacy.strings import get_string_id
+
+        ruler = nlp.get_pipe("attribute_ruler")
+        rules = []
+        for number, rule in enumerate(ruler.patterns):
+            attrs = ruler.attrs[number]
+            if not set(attrs) <= {DEP, LEMMA, MORPH, POS, TAG}:
+                return None
+            alternatives = []
+            for pattern in rule["patterns"]:
+                if not 1 <= len(pattern) <= 2:
+                    return None
+                tokens = []
+                for spec in pattern:
+                    tests = []
+                    for key, want in spec.items():
+                        if key not in _RULE_TESTS:
+                            return None
+                        column = _RULE_TESTS.index(key)
+                        op, value = (
+                            next(iter(want.items())) if isinstance(want, dict) else ("", want)
+                        )
+                        if isinstance(want, dict) and len(want) != 1:
+                            return None
+                        if isinstance(value, bool) and not op:
+                            tests.append((column, "in", np.array([int(value)], dtype=np.uint64)))
+                        elif isinstance(value, str) and not op:
+                            ids = np.array([get_string_id(value)], dtype=np.uint64)
+                            tests.append((column, "in", ids))
+                        elif op in ("IN", "NOT_IN") and isinstance(value, list):
+                            ids = np.array([get_string_id(v) for v in value], dtype=np.uint64)
+                            tests.append((column, op.lower(), ids))
+                        elif op == "REGEX" and isinstance(value, str):
+                            tests.append((column, "regex", re.compile(value)))
+                        else:
+                            return None
+                    tokens.append(tests)
+                alternatives.append(tokens)
+            index = ruler.indices[number]
+            if any(not -len(a) <= index < len(a) for a in alternatives):
+                return None
+            rules.append((alternatives, index, {int(k): int(v) for k, v in attrs.items()}))
+        return cls(rules)
+
+    def annotate(self, docs: list[Any]) -> list[Any]:
+        """Set the ruler's attributes on ``docs`` (in place) and return them."""
+        from spacy.attrs import DEP, IS_SPACE, LOWER, TAG
+
+        sized = [d for d in docs if len(d)]
+        if not sized:
+            return docs
+        table = np.concatenate([d.to_array([TAG, LOWER, DEP, IS_SPACE]) for d in sized])
+        values = np.concatenate([d.to_array(self.written) for d in sized])
+        lengths = np.array([len(d) for d in sized])
+        doc_of = np.repeat(np.arange(len(sized)), lengths)
+        strings = sized[0].vocab.strings
+        column_of = {attr: k for k, attr in enumerate(self.written)}
+        for alternatives, index, attrs in self.rules:
+            for tokens in alternatives:
+                ok = self._passes(table, tokens[0], strings)
+                if len(tokens) == 2:
+                    ok = ok[:-1] & self._passes(table, tokens[1], strings)[1:]
+                    ok &= doc_of[:-1] == doc_of[1:]
+                target = np.flatnonzero(ok) + (index if index >= 0 else len(tokens) + index)
+                for attr, value in attrs.items():
+                    values[target, column_of[attr]] = value
+        start = 0
+        for doc, n in zip(sized, lengths.tolist(), strict=True):
+            doc.from_array(self.written, values[start : start + n])
+            start += n
+        return docs
+
+    def _passes(self, table: np.ndarray, tests: list[Any], strings: Any) -> np.ndarray:
+        ok = np.ones(len(table), dtype=bool)
+        for column, op, want in tests:
+            values = table[:, column]
+            if op == "in" and len(want) == 1:
+                ok &= values == want[0]
+            elif op == "in":
+                ok &= np.isin(values, want)
+            elif op == "not_in":
+                ok &= ~np.isin(values, want)
+            else:  # a regular expression, tested once per distinct value
+                yes, no = self._regex.setdefault((id(want), column), (set(), set()))
+                for v in set(np.unique(values).tolist()) - yes - no:
+                    (yes if want.search(strings[v]) else no).add(v)
+                ok &= np.isin(values, np.fromiter(yes, dtype=np.uint64, count=len(yes)))
+        return ok
+
+
 # -- reading one spaCy document
 
 
 def _read(article: Article, doc: Any) -> ArticleClaims:
     out = ArticleClaims(article.id, article.language or "en", article.published)
     quotes = find_quotes(article.text)
-    out.entities = _people_first(_entities(article.id, doc))
-    out.quotes = _quotes(article.id, doc, quotes, out.entities)
-    out.numbers = _numbers(article.id, doc)
-    out.dates = _dates(article.id, doc, article.published)
+    parsed = _Parsed(doc)
+    out.entities = _people_first(_entities(article.id, parsed))
+    out.quotes = _quotes(article.id, parsed, quotes, out.entities)
+    out.numbers = _numbers(article.id, parsed)
+    out.dates = _dates(article.id, parsed, article.published)
     return out
 
 
-def _sent_span(token: Any) -> tuple[int, int]:
-    """The token's sentence, without the blanked text around it (see :func:`worth_parsing`)."""
-    sent = token.sent
-    part = sent.text  # the sentence's own text (Doc.text would join every token of the doc)
-    start = sent.start_char + len(part) - len(part.lstrip())
-    return (start, max(start, start + len(part.strip())))
+class _Parsed:
+    """A spaCy document with what the readers ask of it again and again computed once: its
+    text (``Doc.text`` joins every token anew), its entities (``Doc.ents`` makes new spans),
+    the sentence of a token (``Token.sent`` walks the tokens to the sentence's ends), the
+    entities of a sentence. Each answer is the one spaCy gives."""
+
+    __slots__ = ("_ents_in", "_sent_at", "_starts", "_trim", "doc", "ents", "text")
+
+    def __init__(self, doc: Any) -> None:
+        from spacy.attrs import SENT_START
+
+        self.doc = doc
+        self.text: str = doc.text
+        self.ents: tuple[Any, ...] = doc.ents
+        self._starts: list[int] | None = None
+        if len(doc) and doc.has_annotation("SENT_START"):
+            starts = np.flatnonzero(doc.to_array([SENT_START]).reshape(-1) == 1).tolist()
+            self._starts = starts if starts and starts[0] == 0 else [0, *starts]
+        self._sent_at: dict[int, Any] = {}
+        self._trim: dict[int, tuple[int, int]] = {}
+        self._ents_in: dict[int, list[Any]] = {}
+
+    def sent(self, i: int) -> Any:
+        """``doc[i].sent``: the sentence of the token ``i``."""
+        if self._starts is None:
+            return self.doc[i].sent  # no sentence boundaries: spaCy says why
+        k = bisect_right(self._starts, i) - 1
+        if k not in self._sent_at:
+            end = self._starts[k + 1] if k + 1 < len(self._starts) else len(self.doc)
+            self._sent_at[k] = self.doc[self._starts[k] : end]
+        return self._sent_at[k]
+
+    def sent_span(self, i: int) -> tuple[int, int]:
+        """The sentence of the token ``i`` as ``(start, end)`` in the text, without the blanked
+        text around it (see :func:`worth_parsing`)."""
+        sent = self.sent(i)
+        if sent.start not in self._trim:
+            self._trim[sent.start] = _trimmed(self.text, sent.start_char, sent.end_char)
+        return self._trim[sent.start]
+
+    def ents_in(self, sent: Any) -> list[Any]:
+        """``sent.ents``: the entities that lie within the sentence ``sent``."""
+        if sent.start not in self._ents_in:
+            found = []
+            for ent in self.ents:
+                if ent.start >= sent.start:
+                    if ent.end > sent.end:
+                        break
+                    found.append(ent)
+            self._ents_in[sent.start] = found
+        return self._ents_in[sent.start]
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
@@ -420,9 +772,9 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return (start, max(start, start + len(part.strip())))
 
 
-def _entities(article_id: str, doc: Any) -> list[EntityClaim]:
+def _entities(article_id: str, parsed: _Parsed) -> list[EntityClaim]:
     out = []
-    for ent in doc.ents:
+    for ent in parsed.ents:
         label = _ENTITY_LABELS.get(ent.label_)
         if label is None:
             continue
@@ -437,7 +789,7 @@ def _entities(article_id: str, doc: Any) -> list[EntityClaim]:
                 ent.start_char,
                 ent.start_char + len(text),
                 text,
-                _sent_span(ent[0]),
+                parsed.sent_span(ent.start),
                 label,
                 key,
                 role,
@@ -567,9 +919,9 @@ def _name_of(token: Any, entities: Sequence[EntityClaim]) -> tuple[str, str]:
 
 
 def _quotes(
-    article_id: str, doc: Any, quotes: Sequence[Any], entities: Sequence[EntityClaim]
+    article_id: str, parsed: _Parsed, quotes: Sequence[Any], entities: Sequence[EntityClaim]
 ) -> list[QuoteClaim]:
-    text = doc.text
+    doc, text = parsed.doc, parsed.text
     out: list[QuoteClaim] = []
     previous: tuple[str, str] | None = None
     previous_sentence = -1
@@ -578,18 +930,20 @@ def _quotes(
         last = doc.char_span(max(q.start, q.end - 1), q.end, alignment_mode="expand")
         if first is None or last is None:
             continue
-        sents = [first[0].sent, last[0].sent]
+        sents = [parsed.sent(first[0].i), parsed.sent(last[0].i)]
         if q.end < len(text):  # "..., the official said." after a quote that ends a sentence
             after = doc.char_span(q.end, min(len(text), q.end + 2), alignment_mode="expand")
-            if after is not None and after[0].sent.start_char < after[0].sent.end_char:
-                sents.append(after[0].sent)
+            if after is not None:
+                sent = parsed.sent(after[0].i)
+                if sent.start_char < sent.end_char:
+                    sents.append(sent)
         unique = list({s.start: s for s in sents}.values())
         speaker = _speaker_in(unique, (q.start, q.end), entities)
         sentence_start = sents[0].start_char
         if speaker is None and previous is not None and sentence_start - previous_sentence < 400:
             speaker = previous  # a quote standing alone continues the last speaker
         if speaker is None:
-            prev = doc[sents[0].start - 1].sent if sents[0].start > 0 else None
+            prev = parsed.sent(sents[0].start - 1) if sents[0].start > 0 else None
             if prev is not None:
                 speaker = _speaker_in([prev], None, entities) or _subject(prev, entities)
         speaker = _resolved(speaker, entities, q.start)
@@ -607,7 +961,7 @@ def _quotes(
         )
         if speaker is not None:
             previous, previous_sentence = speaker, sents[-1].end_char
-    out.extend(_reported(article_id, doc, quotes, entities))
+    out.extend(_reported(article_id, parsed, quotes, entities))
     out.sort(key=lambda c: c.start)
     return out
 
@@ -622,12 +976,13 @@ def _subject(sent: Any, entities: Sequence[EntityClaim]) -> tuple[str, str] | No
 
 
 def _reported(
-    article_id: str, doc: Any, quotes: Sequence[Any], entities: Sequence[EntityClaim]
+    article_id: str, parsed: _Parsed, quotes: Sequence[Any], entities: Sequence[EntityClaim]
 ) -> list[QuoteClaim]:
     """Reported speech: "She said that the dam had held" (a speech verb's clause, unquoted)."""
     from spacy.attrs import LEMMA, POS
     from spacy.symbols import VERB
 
+    doc = parsed.doc
     out = []
     quoted = [(q.start, q.end) for q in quotes]
     speech = np.array([doc.vocab.strings.add(v) for v in SPEECH_VERBS], dtype=np.uint64)
@@ -653,8 +1008,8 @@ def _reported(
                     article_id,
                     start,
                     end,
-                    doc.text[start:end],
-                    _sent_span(tok),
+                    parsed.text[start:end],
+                    parsed.sent_span(tok.i),
                     speaker[0] if speaker else None,
                     speaker[1] if speaker else None,
                     False,
@@ -663,14 +1018,15 @@ def _reported(
     return out
 
 
-def _numbers(article_id: str, doc: Any) -> list[NumberClaim]:
-    text = doc.text
+def _numbers(article_id: str, parsed: _Parsed) -> list[NumberClaim]:
+    doc, text = parsed.doc, parsed.text
     skip = [
         (e.start_char, e.end_char)
-        for e in doc.ents
+        for e in parsed.ents
         if e.label_ in _SKIP_LABELS and not _DURATION.search(e.text)
     ]
     out: list[NumberClaim] = []
+    attribution: dict[int, str | None] = {}  # by sentence: several numbers share one
     consumed = 0  # the end of the last range read ("three or four": one claim)
     for m in NUMBER_PHRASE.finditer(text):
         q = quantity_of_match(m)
@@ -709,11 +1065,14 @@ def _numbers(article_id: str, doc: Any) -> list[NumberClaim]:
             after = doc.char_span(second.start("num"), second.end("num"), alignment_mode="expand")  # type: ignore[union-attr]
             if after is not None:
                 thing, predicate = _thing_and_predicate(after.root)
-        sent = tok.sent
+        sent = parsed.sent(tok.i)
+        sentence = parsed.sent_span(tok.i)
+        if sent.start not in attribution:
+            attribution[sent.start] = _attribution(sent, text[sent.start_char : sent.end_char])
         part_of = None
         before = text[max(sent.start_char, m.start() - 30) : m.start()].casefold()
         if re.search(r"\b(?:including|among them|of whom|of them|of which)\s*$", before):
-            same = [k for k, c in enumerate(out) if c.sentence == _sent_span(tok)]
+            same = [k for k, c in enumerate(out) if c.sentence == sentence]
             if same:
                 part_of = same[-1]
                 predicate = out[part_of].predicate  # "including 66 children": killed
@@ -723,13 +1082,13 @@ def _numbers(article_id: str, doc: Any) -> list[NumberClaim]:
                 m.start(),
                 end,
                 text[m.start() : end],
-                _sent_span(tok),
+                sentence,
                 q,
                 thing,
                 predicate,
-                _holder(sent, tok),
-                _attribution(sent),
-                _time_of(sent),
+                _holder(parsed.ents_in(sent), tok),
+                attribution[sent.start],
+                _time_of(parsed.ents_in(sent)),
                 part_of,
                 _owner(tok),
             )
@@ -811,10 +1170,11 @@ def _thing_and_predicate(tok: Any) -> tuple[str | None, str | None]:
     return thing, predicate
 
 
-def _holder(sent: Any, tok: Any) -> str | None:
-    """The place a count is about: the nearest place named after "in" in its sentence."""
+def _holder(ents: Sequence[Any], tok: Any) -> str | None:
+    """The place a count is about: the nearest place named after "in" in its sentence (whose
+    entities are ``ents``)."""
     best = None
-    for ent in sent.ents:
+    for ent in ents:
         placed = ent.start > 0 and ent.doc[ent.start - 1].lower_ in ("in", "on", "from", "at")
         if ent.label_ not in ("GPE", "LOC") or not placed:
             continue
@@ -823,8 +1183,9 @@ def _holder(sent: Any, tok: Any) -> str | None:
     return best.text if best is not None else None
 
 
-def _attribution(sent: Any) -> str | None:
-    text = sent.text
+def _attribution(sent: Any, text: str) -> str | None:
+    """Who a sentence says a number comes from ("according to the ministry", "police said");
+    ``text``: the sentence's text."""
     m = re.search(r"according to ((?:the )?[\w\s'’-]{2,60}?)(?:[,.;]|$)", text, re.IGNORECASE)
     if m:
         return m.group(1).strip()
@@ -837,16 +1198,16 @@ def _attribution(sent: Any) -> str | None:
     return None
 
 
-def _time_of(sent: Any) -> str | None:
-    for ent in sent.ents:
+def _time_of(ents: Sequence[Any]) -> str | None:
+    for ent in ents:
         if ent.label_ in ("DATE", "TIME"):
             return ent.text
     return None
 
 
-def _dates(article_id: str, doc: Any, published: datetime | None) -> list[DateClaim]:
+def _dates(article_id: str, parsed: _Parsed, published: datetime | None) -> list[DateClaim]:
     out = []
-    for ent in doc.ents:
+    for ent in parsed.ents:
         if ent.label_ not in ("DATE", "TIME"):
             continue
         out.append(
@@ -855,7 +1216,7 @@ def _dates(article_id: str, doc: Any, published: datetime | None) -> list[DateCl
                 ent.start_char,
                 ent.end_char,
                 ent.text,
-                _sent_span(ent[0]),
+                parsed.sent_span(ent.start),
                 resolve_date(ent.text, published, future=_future(ent)),
             )
         )

@@ -21,9 +21,9 @@ __all__ = ["VERSION", "Claims"]
 
 class Claims(Stage):
     """Input columns: ``id``, ``article``. Output: ``id``, ``claims`` (JSON text).
-    ``batch_size``: texts per spaCy batch; ``n_process``: spaCy worker processes for batches of
-    a few hundred English articles (two: 1.8 times the articles a second on 2 cores);
-    ``selective``: parse only the sentences worth it."""
+    ``batch_size``: texts per spaCy batch; ``n_process``: processes reading claims (this one and
+    ``n_process - 1`` forked workers) for batches of a few hundred English articles;
+    ``selective``: parse only the sentences worth it. ``bench/claims_speed.py`` times it."""
 
     name = "claims"
     loaded = ("_nlp",)
