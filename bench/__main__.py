@@ -34,6 +34,7 @@ BENCHMARKS: tuple[str, ...] = (
     "report_render",
     "report_screens",
     "web_speed",
+    "claims_speed",
     "dev_pile",
     "run_scale",
     "pairs_speed",
