@@ -10,13 +10,13 @@ import pytest
 
 from newsfold.article import Article, build_article
 from newsfold.claims import ArticleClaims
+from newsfold.datelines import wire_mark
 from newsfold.direction import (
     changed_spans,
     judge_direction,
     length_signal,
     letters_signal,
     time_signal,
-    wire_mark,
 )
 from newsfold.embed import Encoders
 from newsfold.engines.local import LocalEngine

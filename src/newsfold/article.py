@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from newsfold import dates, langid
+from newsfold.datelines import dateline_end
 from newsfold.normalize import clean_text
 from newsfold.sentences import split_sentences
 
@@ -157,10 +158,15 @@ def source_from_url(url: str | None) -> str | None:
 
 
 def derive_title(text: str, spans: list[tuple[int, int]]) -> str | None:
-    """A title for an article that has none: its first sentence, cut at a word boundary."""
+    """A title for an article that has none: its first sentence without its dateline
+    (:func:`newsfold.datelines.dateline_end`), cut at a word boundary."""
     if not spans:
         return None
     first = text[spans[0][0] : spans[0][1]].strip()
+    skip = dateline_end(first)
+    if skip and len(first) - skip >= 20:
+        first = first[skip:].strip()
+        first = first[:1].upper() + first[1:]
     if len(first) <= _TITLE_MAX_CHARS:
         return first
     cut = first[:_TITLE_MAX_CHARS].rsplit(" ", 1)[0].rstrip(",;:—–- ")

@@ -51,6 +51,7 @@ from typing import Literal
 
 from newsfold.align import Alignment
 from newsfold.article import Article
+from newsfold.datelines import wire_mark
 from newsfold.dates import effective_date
 
 __all__ = [
@@ -65,7 +66,6 @@ __all__ = [
     "letters_signal",
     "published",
     "time_signal",
-    "wire_mark",
     "wire_signal",
 ]
 
@@ -157,34 +157,6 @@ LETTERS: dict[str, frozenset[str]] = {
 SHOWN = 3
 
 # News agencies whose credit marks a wire story.
-_AGENCIES = (
-    r"AP|AFP|Reuters|REUTERS|dpa|DPA|EFE|ANSA|Xinhua|XINHUA|Kyodo|KYODO|PTI|IANS|UPI|TASS|"
-    r"ТАСС|РИА Новости|Интерфакс|Interfax|INTERFAX|Bloomberg|Yonhap|Anadolu|APA|SDA|Belga|"
-    r"ANP|NTB|AAP|CNA|PA|KNA|Lusa|LUSA|Agencies|AGENCIES|[A-Z]{2,}(?:-[A-Z]{2,})+"
-)
-#: A dateline opening a line: a place in capitals, maybe a date, maybe an agency, then a dash:
-#: "WASHINGTON, May 21 (NNN-AGENCIES) —", "BERLIN (dpa) -", "PARIS —"; or an agency alone:
-#: "(AFP) -".
-_DATELINE = re.compile(
-    r"\W{0,3}(?:"
-    r"(?P<place>[A-ZÀ-ÞА-Я][A-ZÀ-ÞА-Я.'’ /-]{1,40}[A-ZÀ-ÞА-Я.])"
-    r"(?:,[^\n()—–]{1,40}?)?\s*(?:\((?P<agency>[^()\n]{2,40})\))?"
-    r"|\((?P<credit>" + _AGENCIES + r")\))"
-    r"\s*(?:—|–|--|-)\s"
-)
-#: An agency credit among the first words: "(Reuters)", "(AP)"; a Japanese dateline names its
-#: agency in lenticular brackets: "【モスクワ共同】".
-_CREDIT = re.compile(
-    r"\((?:" + _AGENCIES + r")\)"
-    r"|【[^】\n]{0,20}(?:共同|時事|ロイター|AFP|AP|新華社|聯合|dpa|ブルームバーグ)[^】\n]{0,6}】"
-)
-#: An agency credit closing the text: "— NNN-AGENCIES", "(Reporting by ...)".
-_CLOSING = re.compile(
-    r"(?:[—–]\s*(?:" + _AGENCIES + r")\s*\.?"
-    r"|\((?:Reporting|Additional reporting|Writing) by [^)]+\)\.?)\s*\Z"
-)
-#: Characters of the top of a text searched for an agency credit.
-TOP_CHARS = 250
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,33 +212,6 @@ def time_signal(a: Article, b: Article) -> Signal | None:
         f"{first} was published first ({t_first:%Y-%m-%d %H:%M}, {span} before "
         f"{_other(first)}: {t_second:%Y-%m-%d %H:%M})",
     )
-
-
-def wire_mark(text: str) -> tuple[int, int] | None:
-    """The character span of a wire mark in ``text``: a dateline or agency credit at the top,
-    or an agency credit closing it; None when there is none."""
-    # At the top of the text, or of a line among its first characters (after a headline).
-    starts = [0] + [m.end() for m in re.finditer(r"\n\s*", text[:TOP_CHARS])]
-    for start in starts:
-        m = _DATELINE.match(text, start)
-        if m and (m.group("agency") or m.group("credit") or _is_place(m.group("place"))):
-            return m.start(), m.end()
-    m = _CREDIT.search(text, 0, TOP_CHARS)
-    if m:
-        return m.start(), m.end()
-    tail = max(0, len(text) - TOP_CHARS)
-    m = _CLOSING.search(text, tail)
-    if m:
-        return m.start(), m.end()
-    return None
-
-
-def _is_place(place: str | None) -> bool:
-    """A dateline's place: capitals, letters, at most four words (not a shouted headline)."""
-    if not place:
-        return False
-    words = place.replace("/", " ").split()
-    return 1 <= len(words) <= 4 and sum(c.isalpha() for c in place) >= 3
 
 
 def wire_signal(a: Article, b: Article) -> Signal | None:

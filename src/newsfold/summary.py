@@ -24,6 +24,7 @@ from numpy.typing import NDArray
 
 from newsfold.align import SentenceAligner
 from newsfold.article import Article
+from newsfold.datelines import dateline_end
 from newsfold.dates import parse_date_line
 from newsfold.embed import Encoder, default_encoders, reads
 from newsfold.reconcile import FactGroup
@@ -244,13 +245,6 @@ def lead_summary(
     return out
 
 
-# A wire dateline opening a sentence: "VALMORA, March 3 (Meridian) — ", "WASHINGTON (AP) - ".
-# The dash after it is a dash, not a hyphen inside the agency's name ("(NNN-AGENCIES)").
-_DATELINE = re.compile(
-    r"^[A-Z][A-Z .'’-]{2,40}(?:,[^—–-]{0,40})?(?:\([^)]{1,40}\))?(?:\s*[—–]+|\s+-{1,2})\s*"
-)
-
-
 _STAMP = re.compile(r"^\W*(?:first )?(?:published|updated|posted|last modified)\b", re.I)
 # Not news in a summary: a sentence introducing what follows ("He said:"), a photo caption
 # ("FILE - In this May 4, 2001 file photo, ...", "... (AP Photo/Jane Roe)"), a site's own line
@@ -265,8 +259,9 @@ _NOT_NEWS = re.compile(
 
 
 def _dateline(text: str) -> int:
-    m = _DATELINE.match(text)
-    return m.end() if m and m.end() < len(text) // 2 else 0
+    """Where a sentence's opening dateline ends (0: none, or the sentence is little else)."""
+    end = dateline_end(text)
+    return end if end < len(text) // 2 else 0
 
 
 def _whole(text: str) -> bool:
