@@ -194,3 +194,32 @@ def test_cli_engine_spark_parquet_in_and_refusals(
         app, ["dedup", str(table), "--engine", "spark", "--mode", "semantic", "-o", str(out)]
     )
     assert semantic.exit_code == 2 and "--mode lexical only" in semantic.stderr
+
+
+def test_read_inputs_locations_and_unreadable_files(spark: Any, tmp_path: Path) -> None:
+    import bz2
+
+    from newsfold.engines.spark_io import KEY_LINES, read_inputs
+
+    first = tmp_path / "a.jsonl"
+    first.write_text('{"text": "one"}\n{"body": "two", "id": 7}\n')
+    packed = tmp_path / "b.jsonl.bz2"
+    packed.write_bytes(bz2.compress(b'{"text": "three"}\n'))
+    cut = tmp_path / "c.jsonl.gz"
+    with gzip.open(cut, "wb") as fh:
+        fh.write(b'{"text": "four"}\n' * 2000)
+    cut.write_bytes(cut.read_bytes()[:-30])  # truncated
+    paths = [str(first), str(packed), str(cut), str(tmp_path / "missing.jsonl")]
+    read = read_inputs(spark, paths)
+    records = read.records().orderBy("key").collect()
+    assert [(r["file_index"], r["line"]) for r in records[:2]] == [(0, 1), (0, 2)]
+    assert records[1]["key"] == 2 and records[1]["text"] == "two"  # the alias 'body' read
+    assert json.loads(records[1]["record"]) == {"body": "two", "id": 7}  # the input as given
+    assert json.loads(records[1]["fields"])["id"] == "7"
+    assert all(r["file_index"] == 2 and r["key"] == 2 * KEY_LINES + r["line"] for r in records[2:])
+    rejects = {r["location"]: r["reason"] for r in read.rejects().collect()}
+    assert set(rejects) == {str(packed), str(cut), paths[3]}
+    assert rejects[str(packed)].startswith("bzip2 archive")
+    assert "damaged or truncated" in rejects[str(cut)] and "no such file" in rejects[paths[3]]
+    with pytest.raises(ValueError, match="standard input"):
+        read_inputs(spark, ["-"])
