@@ -38,9 +38,11 @@ __all__ = [
     "NO_DATE",
     "DedupResult",
     "Deduper",
+    "centrality",
     "choose_kept",
     "date_stamps",
     "link_pairs",
+    "reference_step",
     "relations_to_kept",
     "shingle_counts",
 ]
@@ -173,22 +175,37 @@ def link_pairs(
     return sim, linked
 
 
+def reference_step(members: int) -> int:
+    """Every how many members (in input order) a group's reference sample takes one: at most
+    about 200 members are compared with each candidate for the kept place."""
+    return max(1, members // 200)
+
+
+def centrality(
+    candidates: NDArray[np.uint32], reference: NDArray[np.uint32]
+) -> NDArray[np.float64]:
+    """How central each candidate signature is in its group: its mean bin agreement with the
+    ``reference`` signatures (a sample of the group, :func:`reference_step`). Ties are exact:
+    every value is a count over ``len(reference)`` × ``num_perm``."""
+    out = np.empty(len(candidates), dtype=np.float64)
+    for start in range(0, len(candidates), 256):  # chunks of candidates: bounded memory
+        agree = candidates[start : start + 256, None, :] == reference[None, :, :]
+        out[start : start + 256] = agree.mean(axis=(1, 2))
+    return out
+
+
 def choose_kept(sig: NDArray[np.uint32], sizes: NDArray[np.int64], dates: NDArray[np.int64]) -> int:
     """The position of the kept member among the members of one group, given in input order
     (see the module docstring for the order of reasons): the earliest date, else the most
-    central signature, else the longest, else the first."""
+    central signature, else the longest, else the first. Equivalently: the smallest
+    (date, -centrality, -size, position), as every tie of a step goes on to the next."""
     candidates = np.arange(len(sizes))
     earliest = dates.min()
     if earliest != _NO_DATE:
         candidates = candidates[dates == earliest]
     if candidates.size > 1:
-        reference = sig[:: max(1, len(sizes) // 200)]  # at most ~200 to compare
-        centrality = np.empty(candidates.size, dtype=np.float64)
-        for start in range(0, candidates.size, 256):  # chunks of candidates: bounded memory
-            chunk = sig[candidates[start : start + 256]]
-            agree = chunk[:, None, :] == reference[None, :, :]
-            centrality[start : start + 256] = agree.mean(axis=(1, 2))
-        candidates = candidates[centrality >= centrality.max() - 1e-9]
+        central = centrality(sig[candidates], sig[:: reference_step(len(sizes))])
+        candidates = candidates[central >= central.max() - 1e-9]
     if candidates.size > 1:
         candidates = candidates[sizes[candidates] == sizes[candidates].max()]
     return int(candidates.min())

@@ -26,8 +26,10 @@ decides on both engines: the per-record, per-pair and per-group functions of
 4. groups: connected components of the linked pairs on DataFrames
    (:mod:`newsfold.engines.components`), labelled by their first record; groups are numbered
    0, 1, ... in the order of their first record, as locally;
-5. the kept record of each group of two or more (``applyInPandas`` per group:
-   :func:`~newsfold.dedup.choose_kept`; a group's signatures are held at once, 1 KB per member);
+5. the kept record of each group of two or more: ``applyInPandas`` per group
+   (:func:`~newsfold.dedup.choose_kept`) for groups of up to 10,000 members (about 1 KB each
+   held at once); bigger groups (a skewed one of millions) row by row, against a ~200-member
+   reference sample of the group, with the same order of reasons and the same result;
 6. relation and similarity of every record to its group's kept record (``mapInPandas`` over
    records joined with the kept record's signatures: :func:`~newsfold.dedup.relations_to_kept`).
 
@@ -65,6 +67,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from newsfold.dedup import (
+    centrality,
     choose_kept,
     date_stamps,
     link_pairs,
@@ -114,7 +117,9 @@ class SparkDeduper:
     """:class:`newsfold.dedup.Deduper` on Spark DataFrames (see the module docstring).
 
     Parameters mean what they mean locally; ``max_bucket``: LSH buckets with more records give a
-    star and a chain of pairs instead of all pairs (the local rule and size).
+    star and a chain of pairs instead of all pairs (the local rule and size); ``in_memory_group``:
+    groups of up to this many members choose their kept record on one executor (about 1 KB per
+    member), bigger ones row by row (see :meth:`_kept_distributed`), with the same result.
     """
 
     threshold: float = 0.5
@@ -126,6 +131,7 @@ class SparkDeduper:
     seed: int = 1
     mode: str = "lexical"
     max_bucket: int = MAX_BUCKET
+    in_memory_group: int = 10_000
 
     def __post_init__(self) -> None:
         if self.mode == "semantic":
@@ -139,6 +145,8 @@ class SparkDeduper:
             value = getattr(self, name)
             if not 0 < value <= 1:
                 raise ValueError(f"{name} must be in (0, 1], not {value}")
+        if self.in_memory_group < 1:
+            raise ValueError(f"in_memory_group must be at least 1, not {self.in_memory_group}")
         if self.max_bucket < 2:
             raise ValueError(f"max_bucket must be at least 2, not {self.max_bucket}")
         MinHasher(self.num_perm, self.ngram, self.seed)  # validates num_perm and ngram
@@ -256,7 +264,11 @@ class SparkDeduper:
 
     # -- groups, kept records, relations
     def _kept(self, assigned: DataFrame) -> DataFrame:
-        """``(component, kept)`` for every group of two or more."""
+        """``(component, kept)`` for every group of two or more: groups of up to
+        ``in_memory_group`` members by :func:`~newsfold.dedup.choose_kept` on one executor,
+        bigger ones by :meth:`_kept_distributed`."""
+        from pyspark.sql import functions as F
+
         num_perm = self.num_perm
 
         def choose(group: pd.DataFrame) -> pd.DataFrame:
@@ -273,8 +285,71 @@ class SparkDeduper:
                 }
             )
 
-        multi = assigned.where("n > 1").select("component", "key", "sig", "size", "date")
-        return multi.groupBy("component").applyInPandas(choose, "component long, kept long")
+        multi = assigned.where("n > 1")
+        small = multi.where(F.col("n") <= self.in_memory_group)
+        kept_small = (
+            small.select("component", "key", "sig", "size", "date")
+            .groupBy("component")
+            .applyInPandas(choose, "component long, kept long")
+        )
+        return kept_small.union(
+            self._kept_distributed(multi.where(F.col("n") > self.in_memory_group))
+        )
+
+    def _kept_distributed(self, members: DataFrame) -> DataFrame:
+        """The kept member of big groups without holding a group anywhere: each group's
+        reference sample (every :func:`~newsfold.dedup.reference_step`-th member in input
+        order, about 200 signatures) becomes one value, every member's
+        :func:`~newsfold.dedup.centrality` is computed against it row by row, and the kept member
+        is the smallest (date, -centrality, -size, key): :func:`~newsfold.dedup.choose_kept`'s
+        order of reasons."""
+        from pyspark.sql import Window
+        from pyspark.sql import functions as F
+
+        num_perm = self.num_perm
+        position = F.row_number().over(Window.partitionBy("component").orderBy("key")) - 1
+        ranked = members.select("component", "key", "sig", "size", "date", "n").withColumn(
+            "pos", position
+        )
+        step = F.expr("greatest(1, n div 200)")  # reference_step, in integers
+        sample = ranked.where(F.col("pos") % step == 0).select("component", "pos", "sig")
+
+        def pack(group: pd.DataFrame) -> pd.DataFrame:
+            import pandas as pd
+
+            group = group.sort_values("pos")
+            return pd.DataFrame(
+                {
+                    "component": [int(group["component"].iloc[0])],
+                    "reference": [b"".join(group["sig"])],
+                }
+            )
+
+        references = sample.groupBy("component").applyInPandas(
+            pack, "component long, reference binary"
+        )
+
+        def score(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+            for batch in batches:
+                central = np.empty(len(batch), dtype=np.float64)
+                for _, rows in batch.groupby("component", sort=False).indices.items():
+                    reference = _rows([batch["reference"].iloc[rows[0]]], num_perm)
+                    central[rows] = centrality(_rows(batch["sig"].iloc[rows], num_perm), reference)
+                yield batch[["component", "key", "size", "date"]].assign(central=central)
+
+        scored = (
+            ranked.select("component", "key", "sig", "size", "date")
+            .join(references, "component")
+            .mapInPandas(score, "component long, key long, size long, date long, central double")
+        )
+        order = F.struct(
+            F.col("date"), (-F.col("central")).alias("c"), (-F.col("size")).alias("s"), "key"
+        )
+        return (
+            scored.groupBy("component")
+            .agg(F.min(order).alias("best"))
+            .select("component", F.col("best.key").alias("kept"))
+        )
 
     def _relations(self, joined: DataFrame) -> DataFrame:
         num_perm, near = self.num_perm, self.near_threshold
