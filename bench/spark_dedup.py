@@ -7,8 +7,9 @@ generated under ``bench/.work/`` and deduplicated twice, each a subprocess under
 * ``newsfold dedup IN --out OUT --quiet`` (the local engine);
 * ``newsfold dedup IN --out OUT --quiet --engine spark --master local[2] --partitions 4``.
 
-``time -v`` reports the largest single process of the tree: for Spark that is the driver's JVM
-(or a Python worker if larger), not the sum of the JVM and its Python workers.
+``time -v`` reports the largest single process it waited for: for Spark that is the Python driver
+or a Python worker; the JVM, started by the driver and not always waited for, may be missing
+from it, so the Spark figure is a lower bound, not the sum of the JVM and its workers.
 
 Parity: the two outputs are compared record by record (group number, kept, ``dup_of``,
 relation, similarity); every difference is counted.

@@ -560,7 +560,8 @@ def dedup(
     record it matched), relation (original, unique, duplicate, near_duplicate, partial, rewrite)
     and similarity. The kept record is the earliest published, else the one most similar to the
     rest of its group, else the longest, not the first seen. Malformed lines are reported by
-    file:line and left out; the exit code is then 1.
+    file:line and left out; the exit code is then 1 (with --engine spark they are written to the
+    rejects output and the exit code stays 0).
     """
     from newsfold.dataset import open_dataset
     from newsfold.dates import parse_datetime
@@ -674,7 +675,8 @@ def cluster(
     Records are placed in input order (put them in time order for a news stream); each output
     record is the input plus story (0, 1, ... in order of first appearance) and story_probability
     (how surely it joined; 1 for a story's first record). Reads title and published when present.
-    Malformed lines are reported by file:line and left out; the exit code is then 1.
+    Malformed lines are reported by file:line and left out; the exit code is then 1 (with
+    --engine spark they are written to the rejects output and the exit code stays 0).
     """
     from newsfold.dataset import open_dataset
     from newsfold.dates import parse_datetime

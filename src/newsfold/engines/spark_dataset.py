@@ -39,10 +39,14 @@ never ``monotonically_increasing_id``: results do not depend on partitions, exec
 over all records is not distributed here.
 
 **Cluster** (:func:`cluster_spark`): story placement is order-dependent (each record is placed
-against the stories formed by the records before it). The per-record work, reading and encoding
-the leads, runs on the executors (``mapInPandas``); placement runs on the driver over the
-records streamed in input order with ``toLocalIterator`` (one partition in memory at a time),
-exactly as the local command places them; results go back out through the same writers.
+against the stories formed by the records before it), so it runs on the driver, as the local
+command runs it. The per-record work that dominates its cost, reading the inputs and encoding
+the leads, runs on the executors (``mapInPandas``); the driver then streams the records in input
+order with ``toLocalIterator`` (one partition in memory at a time): key, text, mapped fields and
+lead vector, and places them in batches of 256 with :class:`~newsfold.stories.StoryClusterer`
+(which reads the key names and dates from the text). The placed labels return to Spark as
+``(key, story, probability)`` rows, one small tuple per record held on the driver, and are
+written by the same writers as dedup's.
 
 Submitting to a cluster (the module is its own entry point)::
 
