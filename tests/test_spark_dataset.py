@@ -227,3 +227,20 @@ def test_read_inputs_locations_and_unreadable_files(spark: Any, tmp_path: Path) 
     assert "damaged or truncated" in rejects[str(cut)] and "no such file" in rejects[paths[3]]
     with pytest.raises(ValueError, match="standard input"):
         read_inputs(spark, ["-"])
+
+
+def test_submit_entry_point_writes_parquet(spark: Any, corpus_file: Path, tmp_path: Path) -> None:
+    """``spark-submit spark_dataset.py dedup IN --out OUT.parquet``, called in-process."""
+    from newsfold.engines.spark_dataset import main
+
+    expected = local_dedup(corpus_file, tmp_path / "local.jsonl")
+    out = tmp_path / "out.parquet"
+    assert main(["dedup", str(corpus_file), "--out", str(out), "--partitions", "2"]) == 0
+    rows = spark.read.parquet(str(out / "records")).orderBy("key").collect()
+    assert [r["dup_of"] for r in rows] == [
+        None if e["dup_of"] is None else str(e["dup_of"]) for e in expected
+    ]
+    assert [r["dup_group"] for r in rows] == [e["dup_group"] for e in expected]
+    locations = sorted(r["location"] for r in spark.read.parquet(str(out / "rejects")).collect())
+    assert locations == sorted(f"{corpus_file}:{n}" for n in (5, 10, 13))
+    assert main(["dedup", str(corpus_file), "--out", str(out), "--partitions", "0"]) == 2

@@ -472,12 +472,16 @@ def _check_partitions(partitions: int) -> None:
         raise ValueError(f"partitions must be at least 1, not {partitions}")
 
 
-def _session(master: str | None, partitions: int) -> SparkSession:
+def _session(
+    master: str | None, partitions: int, checkpoint_dir: str | None = None
+) -> SparkSession:
+    """The session (connected components checkpoint into ``checkpoint_dir``; with a local master
+    and none given, a temporary folder; on a cluster without one, local checkpoints)."""
     import tempfile
 
     from newsfold.engines.spark_session import spark_session
 
-    spark = spark_session(master, partitions=partitions)
+    spark = spark_session(master, partitions=partitions, checkpoint_dir=checkpoint_dir)
     if spark.sparkContext.getCheckpointDir() is None and spark.sparkContext.master.startswith(
         "local"
     ):
@@ -643,6 +647,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", "-o", help="OUT.jsonl, or OUT.parquet / a folder for Parquet")
     parser.add_argument("--master", help="Spark master URL (default: the submitted one)")
     parser.add_argument("--partitions", type=int, default=8)
+    parser.add_argument(
+        "--checkpoint-dir", help="a folder all executors reach (HDFS, S3...) for checkpoints"
+    )
     parser.add_argument("--threshold", type=float, default=None)
     parser.add_argument("--drop", action="store_true", help="dedup: write only kept records")
     parser.add_argument("--field", "-f", action="append", default=[], help="text=body")
@@ -650,6 +657,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     field_map = dict(item.split("=", 1) for item in args.field if "=" in item)
     options = ReadOptions(field_map=field_map)
     try:
+        _check_partitions(args.partitions)
+        spark = _session(args.master, args.partitions, args.checkpoint_dir)
         if args.command == "dedup":
             deduper = SparkDeduper(threshold=0.5 if args.threshold is None else args.threshold)
             summary = dedup_spark(
@@ -658,7 +667,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 deduper,
                 options=options,
                 drop=args.drop,
-                master=args.master,
+                spark=spark,
                 partitions=args.partitions,
             )
         else:
@@ -667,7 +676,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.out,
                 0.5 if args.threshold is None else args.threshold,
                 options=options,
-                master=args.master,
+                spark=spark,
                 partitions=args.partitions,
             )
     except ValueError as exc:
