@@ -94,4 +94,4 @@ def test_same_result_with_adaptive_execution_off(spark: Any) -> None:
         off = spark_components(spark, edges, 7)
     finally:
         spark.conf.set("spark.sql.adaptive.enabled", "true")
-    assert off == union_find(edges) == spark_components(spark, edges, 7)
+    assert off == union_find(edges)
