@@ -213,9 +213,19 @@ def test_read_inputs_locations_and_unreadable_files(spark: Any, tmp_path: Path) 
     with gzip.open(cut, "wb") as fh:
         fh.write(b'{"text": "four"}\n' * 2000)
     cut.write_bytes(cut.read_bytes()[:-30])  # truncated
-    paths = [str(first), str(packed), str(cut), str(tmp_path / "missing.jsonl")]
+    folder = tmp_path / "parts.parquet"  # a Parquet folder of three parts
+    spark.createDataFrame([(f"row {i}",) for i in range(9)], "text string").repartition(
+        3
+    ).write.parquet(str(folder))
+    paths = [str(first), str(packed), str(cut), str(tmp_path / "missing.jsonl"), str(folder)]
     read = read_inputs(spark, paths)
-    records = read.records().orderBy("key").collect()
+    assert len(read.files) == 7
+    from_parts = read.records().where("file_index >= 4").collect()
+    assert sorted(r["text"] for r in from_parts) == [f"row {i}" for i in range(9)]
+    assert {r["file_index"] for r in from_parts} == {4, 5, 6}
+    assert all(r["key"] == r["file_index"] * KEY_LINES + r["line"] for r in from_parts)
+    assert sorted(r["line"] for r in from_parts) == [1, 1, 1, 2, 2, 2, 3, 3, 3]
+    records = read.records().where("file_index < 4").orderBy("key").collect()
     assert [(r["file_index"], r["line"]) for r in records[:2]] == [(0, 1), (0, 2)]
     assert records[1]["key"] == 2 and records[1]["text"] == "two"  # the alias 'body' read
     assert json.loads(records[1]["record"]) == {"body": "two", "id": 7}  # the input as given

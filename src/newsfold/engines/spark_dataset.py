@@ -439,7 +439,7 @@ class SparkDeduper:
         )
         related = self._relations(with_kept.join(kept_side, "kept"))
         # Groups numbered in the order of their first record (the component label).
-        firsts = related.select("component").distinct().orderBy("component")
+        firsts = counts.select("component").orderBy("component")
         numbers = firsts.rdd.map(lambda r: r[0]).zipWithIndex().toDF(["component", "dup_group"])
         return related.join(numbers, "component").select("key", *DEDUP_COLUMNS)
 

@@ -174,64 +174,82 @@ def _is_parquet_input(path: str) -> bool:
     return path.lower().endswith(_PARQUET_SUFFIXES) or local.is_dir()
 
 
+def _parquet_rows(table: DataFrame, first_index: int, options: ReadOptions) -> DataFrame:
+    """The rows of one Parquet input (a file or a folder of part files), read once: a part's
+    file index is ``first_index`` plus its rank among the input's parts sorted by path, its
+    ``line`` the row's position in the part (from 1)."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    columns = [F.col(f"`{c}`") for c in table.columns]
+    located = table.select(
+        F.col("_metadata.file_path").alias("file"),
+        (F.col("_metadata.row_index") + 1).alias("line"),
+        F.to_json(F.struct(*columns)).alias("record"),
+    )
+    ranks = (
+        located.select("file")
+        .distinct()
+        .select(
+            "file",
+            (F.row_number().over(Window.orderBy("file")) - 1 + first_index).alias("file_index"),
+        )
+    )
+    rows = located.join(F.broadcast(ranks), "file").select(
+        (F.col("file_index").cast("long") * KEY_LINES + F.col("line")).alias("key"),
+        F.col("file_index").cast("int").alias("file_index"),
+        "file",
+        "line",
+        "record",
+        F.lit(None).cast("string").alias("fields"),
+        F.lit(None).cast("string").alias("text"),
+        F.lit(None).cast("string").alias("reason"),
+    )
+    return rows.mapInPandas(_parquet_mapper(options), INPUT_SCHEMA)
+
+
 def read_inputs(
     spark: SparkSession, paths: Sequence[str], options: ReadOptions | None = None
 ) -> SparkInputs:
     """Read ``paths`` (JSON Lines files, Parquet files or folders) as one DataFrame of
     :data:`INPUT_SCHEMA` rows (see the module docstring)."""
-    from pyspark.sql import functions as F
 
     if "-" in paths:
         raise ValueError("the Spark engine reads files, not standard input: give a path")
     options = options or ReadOptions()
-    files: list[tuple[str, str]] = []  # (kind, path), in key order
-    for path in paths:
-        if _is_parquet_input(path):
-            try:
-                parts = sorted(spark.read.parquet(path).inputFiles())
-            except Exception as exc:  # an unreadable Parquet input is a reject, not a failure
-                files.append(("unreadable", f"{path}\t{exc}".split("\n")[0]))
-                continue
-            files.extend(("parquet", part) for part in parts)
-        else:
-            files.append(("jsonl", path))
+    files: list[str] = []  # every input file, in key order
     frames: list[DataFrame] = []
-    jsonl = [(i, p) for i, (kind, p) in enumerate(files) if kind == "jsonl"]
+    jsonl: list[tuple[int, str]] = []
+    bad: list[tuple[Any, ...]] = []
+    for path in paths:
+        index = len(files)
+        if not _is_parquet_input(path):
+            jsonl.append((index, path))
+            files.append(path)
+            continue
+        try:
+            table = spark.read.parquet(path)
+            parts = sorted(table.inputFiles())
+        except Exception as exc:  # an unreadable Parquet input is a reject, not a failure
+            reason = f"cannot read as Parquet: {exc}".split("\n")[0]
+            bad.append((record_key(index, 0), index, path, None, None, None, None, reason))
+            files.append(path)
+            continue
+        files.extend(parts)
+        frames.append(_parquet_rows(table, index, options))
     if jsonl:
         rdd = spark.sparkContext.parallelize(jsonl, len(jsonl)).flatMap(
             lambda item: read_jsonl_file(item[0], item[1], options)
         )
-        frames.append(spark.createDataFrame(rdd, INPUT_SCHEMA))
-    bad = [
-        (record_key(i, 0), i, p.split("\t")[0], None, None, None, None, p.split("\t", 1)[1])
-        for i, (kind, p) in enumerate(files)
-        if kind == "unreadable"
-    ]
+        frames.insert(0, spark.createDataFrame(rdd, INPUT_SCHEMA))
     if bad:
         frames.append(spark.createDataFrame(bad, INPUT_SCHEMA))
-    for i, (kind, part) in enumerate(files):
-        if kind != "parquet":
-            continue
-        table = spark.read.parquet(part)
-        columns = [F.col(f"`{c}`") for c in table.columns]
-        line = F.col("_metadata.row_index") + 1
-        rows = table.select(
-            (F.lit(i).cast("long") * KEY_LINES + line).alias("key"),
-            F.lit(i).alias("file_index"),
-            F.lit(part).alias("file"),
-            line.alias("line"),
-            F.to_json(F.struct(*columns)).alias("record"),
-            F.lit(None).cast("string").alias("fields"),
-            F.lit(None).cast("string").alias("text"),
-            F.lit(None).cast("string").alias("reason"),
-        )
-        frames.append(rows.mapInPandas(_parquet_mapper(options), INPUT_SCHEMA))
     if not frames:
         return SparkInputs(spark.createDataFrame([], INPUT_SCHEMA), [])
     rows = frames[0]
     for frame in frames[1:]:
         rows = rows.unionByName(frame)
-    return SparkInputs(rows, [p.split("\t")[0] for _, p in files])
+    return SparkInputs(rows, files)
 
 
 # --------------------------------------------------------------------------- outputs
