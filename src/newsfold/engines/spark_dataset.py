@@ -475,18 +475,12 @@ def _check_partitions(partitions: int) -> None:
 def _session(
     master: str | None, partitions: int, checkpoint_dir: str | None = None
 ) -> SparkSession:
-    """The session (connected components checkpoint into ``checkpoint_dir``; with a local master
-    and none given, a temporary folder; on a cluster without one, local checkpoints)."""
-    import tempfile
-
+    """The session. Connected components checkpoint reliably into ``checkpoint_dir`` (a folder
+    every executor reaches), else locally (executor storage, gone with the session: nothing
+    left behind, but a lost executor means recomputing from the start)."""
     from newsfold.engines.spark_session import spark_session
 
-    spark = spark_session(master, partitions=partitions, checkpoint_dir=checkpoint_dir)
-    if spark.sparkContext.getCheckpointDir() is None and spark.sparkContext.master.startswith(
-        "local"
-    ):
-        spark.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="newsfold-checkpoints-"))
-    return spark
+    return spark_session(master, partitions=partitions, checkpoint_dir=checkpoint_dir)
 
 
 def dedup_spark(
