@@ -519,6 +519,40 @@ def _dataset_done(
         raise typer.Exit(1)
 
 
+EngineOption = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        help="local: in this process; spark: on Spark (dataset mode at scale; exit code 0 when "
+        "the job ran, even with rejects, which are counted and written to OUT.rejects.jsonl or "
+        "OUT/rejects; OUT ending in .parquet or a folder writes Parquet; inputs may be Parquet).",
+    ),
+]
+MasterOption = Annotated[
+    str | None,
+    typer.Option("--master", help="With --engine spark: the Spark master URL (default local[2])."),
+]
+PartitionsOption = Annotated[
+    int, typer.Option("--partitions", help="With --engine spark: shuffle partitions.")
+]
+
+
+def _spark_dataset(command: str, run: Any, output: Path | None, quiet: bool) -> None:
+    """Run a dataset command on Spark (:mod:`newsfold.engines.spark_dataset`): its summary line,
+    exit 0 (rejects are counted, not failures), 2 for a bad option, 1 when Spark cannot start."""
+    from newsfold.engines.spark_session import SparkUnavailable
+
+    try:
+        summary = run()
+    except ValueError as exc:
+        err.print(f"[red]{command}: {escape(str(exc))}[/]")
+        raise typer.Exit(2) from None
+    except SparkUnavailable as exc:
+        _fail(str(exc))
+    if not quiet:
+        err.print(escape(summary.line(str(output) if output else None)))
+
+
 @app.command()
 def dedup(
     input_path: Annotated[
@@ -550,6 +584,9 @@ def dedup(
         typer.Option("--field", "-f", help="Map a field to a key: --field text=body."),
     ] = None,
     quiet: QuietOption = False,
+    engine: EngineOption = "local",
+    master: MasterOption = None,
+    partitions: PartitionsOption = 8,
 ) -> None:
     """Find near-duplicate records and keep the likely original of each group (dataset mode).
 
@@ -557,13 +594,34 @@ def dedup(
     record it matched), relation (original, unique, duplicate, near_duplicate, partial, rewrite)
     and similarity. The kept record is the earliest published, else the one most similar to the
     rest of its group, else the longest, not the first seen. Malformed lines are reported by
-    file:line and left out; the exit code is then 1.
+    file:line and left out; the exit code is then 1 (with --engine spark they are written to the
+    rejects output and the exit code stays 0).
     """
     from newsfold.dataset import open_dataset
     from newsfold.dates import parse_datetime
     from newsfold.dedup import Deduper
     from newsfold.readers import ReaderError
 
+    if engine == "spark":
+        from newsfold.engines.spark_dataset import SparkDeduper, dedup_spark
+
+        _spark_dataset(
+            "dedup",
+            lambda: dedup_spark(
+                [input_path],
+                str(output) if output else None,
+                SparkDeduper(threshold=threshold, mode=mode),
+                options=ReadOptions(field_map=_parse_fields(field or [])),
+                drop=drop,
+                master=master,
+                partitions=partitions,
+            ),
+            output,
+            quiet,
+        )
+        return
+    if engine != "local":
+        raise typer.BadParameter("choose local or spark", param_hint="--engine")
     if mode not in ("lexical", "semantic"):
         raise typer.BadParameter("choose lexical or semantic", param_hint="--mode")
     if not 0 < threshold <= 1:
@@ -642,19 +700,42 @@ def cluster(
         typer.Option("--field", "-f", help="Map a field to a key: --field text=body."),
     ] = None,
     quiet: QuietOption = False,
+    engine: EngineOption = "local",
+    master: MasterOption = None,
+    partitions: PartitionsOption = 8,
 ) -> None:
     """Fold records into stories (dataset mode, no store needed).
 
     Records are placed in input order (put them in time order for a news stream); each output
     record is the input plus story (0, 1, ... in order of first appearance) and story_probability
     (how surely it joined; 1 for a story's first record). Reads title and published when present.
-    Malformed lines are reported by file:line and left out; the exit code is then 1.
+    Malformed lines are reported by file:line and left out; the exit code is then 1 (with
+    --engine spark they are written to the rejects output and the exit code stays 0).
     """
     from newsfold.dataset import open_dataset
     from newsfold.dates import parse_datetime
     from newsfold.readers import ReaderError
     from newsfold.stories import StoryClusterer, StoryRecord
 
+    if engine == "spark":
+        from newsfold.engines.spark_dataset import cluster_spark
+
+        _spark_dataset(
+            "cluster",
+            lambda: cluster_spark(
+                [str(input_path)],
+                str(output) if output else None,
+                threshold,
+                options=ReadOptions(field_map=_parse_fields(field or [])),
+                master=master,
+                partitions=partitions,
+            ),
+            output,
+            quiet,
+        )
+        return
+    if engine != "local":
+        raise typer.BadParameter("choose local or spark", param_hint="--engine")
     if not 0 < threshold < 1:
         raise typer.BadParameter("must be in (0, 1)", param_hint="--threshold")
     options = ReadOptions(field_map=_parse_fields(field or []))

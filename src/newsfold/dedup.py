@@ -34,9 +34,22 @@ from numpy.typing import NDArray
 from newsfold.embed import Encoder, MiniLM
 from newsfold.signatures import MinHasher, candidate_pairs, fact_signatures
 
-__all__ = ["DedupResult", "Deduper"]
+__all__ = [
+    "NO_DATE",
+    "DedupResult",
+    "Deduper",
+    "centrality",
+    "choose_kept",
+    "date_stamps",
+    "link_pairs",
+    "reference_step",
+    "relations_to_kept",
+    "shingle_counts",
+]
 
-_NO_DATE = np.iinfo(np.int64).max
+#: The date stamp of a text without a publication date (sorts after every date).
+NO_DATE = np.iinfo(np.int64).max
+_NO_DATE = NO_DATE
 _LEAD_CHARS = 400
 #: The signature of a text without names or numbers (every bin empty).
 _NO_FACTS = np.uint32(0xFFFFFFFF)
@@ -125,6 +138,105 @@ def _reordered(shingles: NDArray[np.float64], words: NDArray[np.float64]) -> NDA
     return shingles < _REORDERED * expected
 
 
+def shingle_counts(words: NDArray[np.int64], ngram: int) -> NDArray[np.int64]:
+    """The number of word ``ngram``-grams of texts of ``words`` words (at least 1)."""
+    return np.maximum(words - ngram + 1, 1)
+
+
+def date_stamps(published: Sequence[datetime | None] | None, n: int) -> NDArray[np.int64]:
+    """Publication dates as POSIX seconds, :data:`NO_DATE` where missing (``n`` entries)."""
+    stamps = [int(d.timestamp()) if d is not None else _NO_DATE for d in published or []]
+    stamps += [_NO_DATE] * (n - len(stamps))
+    return np.asarray(stamps, dtype=np.int64)
+
+
+def link_pairs(
+    sig_a: NDArray[np.uint32],
+    sig_b: NDArray[np.uint32],
+    size_a: NDArray[np.int64],
+    size_b: NDArray[np.int64],
+    exact_a: NDArray[np.uint64],
+    exact_b: NDArray[np.uint64],
+    threshold: float,
+    containment: float,
+) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """Which candidate pairs (row ``k`` of the ``_a`` and ``_b`` arrays) are lexical copies: the
+    same words in the same order, an estimated shingle Jaccard of ``threshold`` or more, or the
+    shorter text's shingles found in the longer one at ``containment`` or more. Returns the
+    estimated Jaccard of every pair and whether it links."""
+    sim = np.empty(len(size_a), dtype=np.float64)
+    for start in range(0, len(sim), 8192):  # chunks: bounded memory
+        stop = start + 8192
+        sim[start:stop] = np.mean(sig_a[start:stop] == sig_b[start:stop], axis=1)
+    # Shared shingles estimated from Jaccard and the set sizes: |A∩B| = J(|A|+|B|)/(1+J).
+    shared = sim * (size_a + size_b) / (1 + sim)
+    contained = shared / np.maximum(np.minimum(size_a, size_b), 1)
+    linked = (exact_a == exact_b) | (sim >= threshold) | (contained >= containment)
+    return sim, linked
+
+
+def reference_step(members: int) -> int:
+    """Every how many members (in input order) a group's reference sample takes one: at most
+    about 200 members are compared with each candidate for the kept place."""
+    return max(1, members // 200)
+
+
+def centrality(
+    candidates: NDArray[np.uint32], reference: NDArray[np.uint32]
+) -> NDArray[np.float64]:
+    """How central each candidate signature is in its group: its mean bin agreement with the
+    ``reference`` signatures (a sample of the group, :func:`reference_step`). Ties are exact:
+    every value is a count over ``len(reference)`` × ``num_perm``."""
+    out = np.empty(len(candidates), dtype=np.float64)
+    for start in range(0, len(candidates), 256):  # chunks of candidates: bounded memory
+        agree = candidates[start : start + 256, None, :] == reference[None, :, :]
+        out[start : start + 256] = agree.mean(axis=(1, 2))
+    return out
+
+
+def choose_kept(sig: NDArray[np.uint32], sizes: NDArray[np.int64], dates: NDArray[np.int64]) -> int:
+    """The position of the kept member among the members of one group, given in input order
+    (see the module docstring for the order of reasons): the earliest date, else the most
+    central signature, else the longest, else the first. Equivalently: the smallest
+    (date, -centrality, -size, position), as every tie of a step goes on to the next."""
+    candidates = np.arange(len(sizes))
+    earliest = dates.min()
+    if earliest != _NO_DATE:
+        candidates = candidates[dates == earliest]
+    if candidates.size > 1:
+        central = centrality(sig[candidates], sig[:: reference_step(len(sizes))])
+        candidates = candidates[central >= central.max() - 1e-9]
+    if candidates.size > 1:
+        candidates = candidates[sizes[candidates] == sizes[candidates].max()]
+    return int(candidates.min())
+
+
+def relations_to_kept(
+    kept: NDArray[np.bool_],
+    in_group: NDArray[np.bool_],
+    lexical: NDArray[np.float64],
+    words: NDArray[np.float64],
+    size: NDArray[np.int64],
+    kept_size: NDArray[np.int64],
+    exact: NDArray[np.uint64],
+    kept_exact: NDArray[np.uint64],
+    near_threshold: float,
+) -> NDArray[np.str_]:
+    """The relation of each text to the kept member of its group: ``original`` (kept, in a group
+    of two or more), ``unique`` (alone), else ``duplicate``, ``partial``, ``near_duplicate`` or
+    ``rewrite`` (see the module docstring). ``lexical`` and ``words``: estimated Jaccard of the
+    shingles and of the word sets with the kept member; ``in_group``: the group has 2+ members."""
+    relations = np.where(in_group, "original", "unique").astype("<U14")
+    dup = ~kept
+    ratio = size / np.maximum(kept_size, 1)
+    lopsided = np.minimum(ratio, 1 / np.maximum(ratio, 1e-9)) < 0.75
+    relations[dup] = "rewrite"
+    relations[dup & (lexical >= near_threshold) & ~_reordered(lexical, words)] = "near_duplicate"
+    relations[dup & lopsided] = "partial"
+    relations[dup & (exact == kept_exact)] = "duplicate"
+    return relations
+
+
 class _UnionFind:
     def __init__(self, n: int) -> None:
         self.parent = np.arange(n, dtype=np.int64)
@@ -208,10 +320,8 @@ class Deduper:
         sig, words, exact, vocabulary = hasher.sketch(texts)
         self._sig.append(sig)
         self._vocab.append(vocabulary)
-        self._sizes.append(np.maximum(words - self.ngram + 1, 1))
-        stamps = [int(d.timestamp()) if d is not None else _NO_DATE for d in published or []]
-        stamps += [_NO_DATE] * (len(texts) - len(stamps))
-        self._dates.append(np.asarray(stamps, dtype=np.int64))
+        self._sizes.append(shingle_counts(words, self.ngram))
+        self._dates.append(date_stamps(published, len(texts)))
         self._exact.append(exact)
         if self.mode == "semantic":
             encoder = self.encoder or _lead_encoder()
@@ -265,11 +375,19 @@ class Deduper:
         if vec is not None:
             pairs = _merge_pairs(pairs, _nearest_pairs(vec, self.top_k, self.semantic_threshold), n)
         a, b = pairs[:, 0], pairs[:, 1]
-        sim = _agreement(sig, a, b)
-        # Shared shingles estimated from Jaccard and the set sizes: |A∩B| = J(|A|+|B|)/(1+J).
-        shared = sim * (sizes[a] + sizes[b]) / (1 + sim)
-        contained = shared / np.maximum(np.minimum(sizes[a], sizes[b]), 1)
-        linked = (exact[a] == exact[b]) | (sim >= self.threshold) | (contained >= self.containment)
+        linked = np.zeros(len(a), dtype=bool)
+        for start in range(0, len(a), 8192):  # rows gathered in chunks: bounded memory
+            i, j = a[start : start + 8192], b[start : start + 8192]
+            linked[start : start + 8192] = link_pairs(
+                sig[i],
+                sig[j],
+                sizes[i],
+                sizes[j],
+                exact[i],
+                exact[j],
+                self.threshold,
+                self.containment,
+            )[1]
         if vec is not None:
             facts = np.concatenate(self._facts)
             cos = _cosines(vec, a, b)
@@ -296,17 +414,18 @@ class Deduper:
             similarity = np.where(kept, 1.0, np.maximum(lexical, scaled))
 
         counts = np.bincount(groups)
-        relations = np.where(counts[groups] > 1, "original", "unique").astype("<U14")
-        dup = ~kept
-        ratio = sizes / np.maximum(sizes[kept_of], 1)
-        lopsided = np.minimum(ratio, 1 / np.maximum(ratio, 1e-9)) < 0.75
         words = _agreement(np.concatenate(self._vocab), np.arange(n), kept_of)
-        relations[dup] = "rewrite"
-        relations[dup & (lexical >= self.near_threshold) & ~_reordered(lexical, words)] = (
-            "near_duplicate"
+        relations = relations_to_kept(
+            kept,
+            counts[groups] > 1,
+            lexical,
+            words,
+            sizes,
+            sizes[kept_of],
+            exact,
+            exact[kept_of],
+            self.near_threshold,
         )
-        relations[dup & lopsided] = "partial"
-        relations[dup & (exact == exact[kept_of])] = "duplicate"
         return {
             "groups": groups,
             "kept": kept,
@@ -330,19 +449,9 @@ class Deduper:
         ends = np.append(starts[1:], order.size)
         kept[sorted_groups[starts]] = order[starts]  # singletons: themselves
         for start, end in zip(starts[ends - starts > 1], ends[ends - starts > 1], strict=True):
-            members = order[start:end]  # a loop over groups of two or more only
-            candidates = members
-            earliest = dates[members].min()
-            if earliest != _NO_DATE:
-                candidates = members[dates[members] == earliest]
-            if candidates.size > 1:
-                reference = members[:: max(1, members.size // 200)]  # at most ~200 to compare
-                agree = sig[candidates][:, None, :] == sig[reference][None, :, :]
-                centrality = agree.mean(axis=(1, 2))
-                candidates = candidates[centrality >= centrality.max() - 1e-9]
-            if candidates.size > 1:
-                candidates = candidates[sizes[candidates] == sizes[candidates].max()]
-            kept[groups[members[0]]] = candidates.min()
+            members = order[start:end]  # a loop over groups of two or more only (input order)
+            best = choose_kept(sig[members], sizes[members], dates[members])
+            kept[groups[members[0]]] = members[best]
         return kept
 
     # -- results

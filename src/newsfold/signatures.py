@@ -33,6 +33,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 __all__ = [
+    "EMPTY_BIN",
+    "MAX_BUCKET",
     "MinHasher",
     "Sketch",
     "band_keys",
@@ -50,6 +52,10 @@ __all__ = [
 U64 = np.uint64
 _BASE = 0x100000001B3
 _EMPTY = np.uint32(0xFFFFFFFF)
+#: The value of an empty signature bin: a text without shingles has only these (matches nothing).
+EMPTY_BIN = int(_EMPTY)
+#: LSH buckets with more texts than this contribute a star and a chain, not all their pairs.
+MAX_BUCKET = 50
 _POSITION_WEIGHTS = (np.arange(1, 65, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)) | np.uint64(
     1
 )
@@ -296,7 +302,9 @@ def jaccard(a: NDArray[np.uint32], b: NDArray[np.uint32]) -> NDArray[np.float64]
 
 
 def band_keys(sig: NDArray[np.uint32], bands: int) -> NDArray[np.uint64]:
-    """One key per LSH band of each signature row (rows agreeing on a band share its key)."""
+    """One 64-bit key per band of each signature row (``n`` × ``bands``): two rows agree on
+    every bin of a band exactly when their keys for that band are equal (up to hash collisions).
+    Bins beyond ``bands`` × (``num_perm`` // ``bands``) are not read."""
     n, k = sig.shape
     rows = k // bands
     parts = sig[:, : bands * rows].reshape(n, bands, rows).astype(U64)
@@ -308,7 +316,7 @@ def band_keys(sig: NDArray[np.uint32], bands: int) -> NDArray[np.uint64]:
 
 
 def candidate_pairs(
-    sig: NDArray[np.uint32], bands: int = 42, *, max_bucket: int = 50
+    sig: NDArray[np.uint32], bands: int = 42, *, max_bucket: int = MAX_BUCKET
 ) -> NDArray[np.int64]:
     """Pairs ``(i, j)``, ``i < j``, of rows that agree on every row of at least one band.
 
