@@ -33,7 +33,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 __all__ = [
-    "EMPTY_BIN",
     "MAX_BUCKET",
     "MinHasher",
     "Sketch",
@@ -52,8 +51,6 @@ __all__ = [
 U64 = np.uint64
 _BASE = 0x100000001B3
 _EMPTY = np.uint32(0xFFFFFFFF)
-#: The value of an empty signature bin: a text without shingles has only these (matches nothing).
-EMPTY_BIN = int(_EMPTY)
 #: LSH buckets with more texts than this contribute a star and a chain, not all their pairs.
 MAX_BUCKET = 50
 _POSITION_WEIGHTS = (np.arange(1, 65, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)) | np.uint64(

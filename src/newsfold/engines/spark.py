@@ -9,9 +9,9 @@
    reason. Articles keep their place in the input (file number, record number): with the
    publication date it orders them as the local store does (``published_utc``, then arrival);
 2. **sketch** (:class:`~newsfold.stages.sketch.Sketch`) through ``mapInPandas``;
-3. **candidates**: LSH band keys exploded and grouped (buckets capped by
-   :func:`newsfold.signatures.bucket_pairs`: above ``max_bucket`` members a bucket gives a
-   star and a chain, so it stays connected at linear cost); nearest leads and cross-language
+3. **candidates**: LSH band keys exploded and grouped (:func:`.spark_lsh.bucket_pairs`: above
+   ``max_bucket`` members a bucket gives a star and a chain, as locally, so it stays connected
+   at linear cost); nearest leads and cross-language
    pairs by :class:`~newsfold.stages.candidates.Candidates` /
    :class:`~newsfold.stages.candidates.CrossCandidates` on the driver over compact columns
    (lead vectors; the fact keys computed on the executors);
@@ -54,11 +54,12 @@ from newsfold.corroborate import word_set
 from newsfold.dates import effective_date, to_utc_iso
 from newsfold.embed import Encoders, default_encoders
 from newsfold.engines.common import earliest_links, third_article_directions
+from newsfold.engines.spark_lsh import bucket_pairs
 from newsfold.ingest import STDIN, file_problem, iter_inputs, read_articles, spool_stdin
 from newsfold.readers import Input, Problem, ReadOptions
 from newsfold.relations import DERIVED
 from newsfold.report.stories import assemble, members_key
-from newsfold.signatures import band_keys, bucket_pairs, has_shingles
+from newsfold.signatures import band_keys, has_shingles
 from newsfold.stages.base import Batch, Stage
 from newsfold.stages.candidates import Candidates, CrossCandidates, fact_keys
 from newsfold.stages.claims import Claims
@@ -384,8 +385,6 @@ class SparkEngine:
         self, signals: DataFrame, rank: DataFrame, bands: int, cap: int
     ) -> DataFrame:
         """Pairs of article ranks sharing an LSH band key (capped buckets): ``a < b``."""
-        from pyspark.sql import Window
-        from pyspark.sql import functions as F
 
         def explode(frames: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
             import pandas as pd
@@ -399,28 +398,15 @@ class SparkEngine:
                 ranks = pdf["rank"].to_numpy()[keep]
                 yield pd.DataFrame(
                     {
+                        "key": np.repeat(ranks, bands),
                         "band": np.tile(np.arange(bands, dtype=np.int32), len(ranks)),
-                        "key": keys.ravel(),
-                        "rank": np.repeat(ranks, bands),
+                        "bucket": keys.ravel(),
                     }
                 )
 
-        def bucket(pdf: pd.DataFrame) -> pd.DataFrame:
-            import pandas as pd
-
-            members = np.sort(pdf["rank"].to_numpy())
-            found = bucket_pairs(members, cap)
-            return pd.DataFrame({"a": found[:, 0], "b": found[:, 1]})
-
         keyed = signals.join(rank, "id").select("signature", "rank")
-        exploded = keyed.mapInPandas(explode, "band int, key long, rank long")
-        sized = exploded.withColumn("size", F.count("*").over(Window.partitionBy("band", "key")))
-        return (
-            sized.filter(F.col("size") > 1)
-            .groupBy("band", "key")
-            .applyInPandas(bucket, "a long, b long")
-            .distinct()
-        )
+        banded = keyed.mapInPandas(explode, "key long, band int, bucket long")
+        return bucket_pairs(banded, cap)
 
     def leads(self, signals: DataFrame, order: list[str]) -> np.ndarray:
         """The lead vectors of every article, rows in ``order``."""

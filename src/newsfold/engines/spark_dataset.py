@@ -78,8 +78,9 @@ from newsfold.dedup import (
     relations_to_kept,
     shingle_counts,
 )
+from newsfold.engines.spark_lsh import bucket_pairs
 from newsfold.readers import ReadOptions
-from newsfold.signatures import EMPTY_BIN, MAX_BUCKET, MinHasher, band_keys
+from newsfold.signatures import MAX_BUCKET, MinHasher, band_keys, has_shingles
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -176,7 +177,7 @@ class SparkDeduper:
                     [parse_datetime(f.get("published")) for f in fields], len(texts)
                 )
                 keys = band_keys(sig, bands).view(np.int64)
-                has_shingles = sig[:, 0] != np.uint32(EMPTY_BIN)
+                shingled = has_shingles(sig)
                 yield pd.DataFrame(
                     {
                         "key": batch["key"].to_numpy(),
@@ -189,7 +190,7 @@ class SparkDeduper:
                             _ref(f, int(n)) for f, n in zip(fields, batch["line"], strict=True)
                         ],
                         "bands": [
-                            list(k) if ok else [] for k, ok in zip(keys, has_shingles, strict=True)
+                            list(k) if ok else [] for k, ok in zip(keys, shingled, strict=True)
                         ],
                     }
                 )
@@ -206,30 +207,10 @@ class SparkDeduper:
     def candidate_pairs(self, sketch: DataFrame) -> DataFrame:
         """Distinct pairs ``(a, b)``, ``a < b``, of records sharing an LSH bucket (big buckets:
         a star on the first member and a chain in input order; see the module docstring)."""
-        from pyspark.sql import Window
         from pyspark.sql import functions as F
 
         banded = sketch.select("key", F.posexplode("bands").alias("band", "bucket"))
-        sizes = banded.groupBy("band", "bucket").agg(
-            F.count("*").alias("n"), F.min("key").alias("first")
-        )
-        members = banded.join(sizes.where("n > 1"), ["band", "bucket"])
-        small = members.where(F.col("n") <= self.max_bucket).select("band", "bucket", "key")
-        all_pairs = (
-            small.alias("x")
-            .join(small.alias("y"), ["band", "bucket"])
-            .where(F.col("x.key") < F.col("y.key"))
-            .select(F.col("x.key").alias("a"), F.col("y.key").alias("b"))
-        )
-        big = members.where(F.col("n") > self.max_bucket)
-        star = big.where(F.col("key") != F.col("first")).select(
-            F.col("first").alias("a"), F.col("key").alias("b")
-        )
-        previous = F.lag("key").over(Window.partitionBy("band", "bucket").orderBy("key"))
-        chain = big.select(previous.alias("a"), F.col("key").alias("b")).where(
-            F.col("a").isNotNull()
-        )
-        return all_pairs.union(star).union(chain).distinct()
+        return bucket_pairs(banded, self.max_bucket)
 
     # -- verification
     def linked_pairs(self, sketch: DataFrame, pairs: DataFrame) -> DataFrame:
