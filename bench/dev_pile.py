@@ -503,6 +503,7 @@ def newsfold_run(label: str, code: Code, pile: Pile, limit_s: float = RUN_LIMIT_
             result.problems.append(str(exc))
         if status:
             tail = " ".join(stderr.split("Command being timed:")[0].split())[-600:]
+            tail = tail.replace(f"{ROOT}/", "")  # paths as the repository names them
             result.problems.append(f"exit status {status}: …{tail}")
         if "report:" not in stdout:
             result.failed = True

@@ -230,7 +230,10 @@ def speed_part() -> str:
 
 
 def run(quick: bool) -> str:
-    parts = ["## Facts across sources\n", report.facts(quick=quick) + f"- Data: `{DATA}`.\n"]
+    parts = [
+        "## Facts across sources\n",
+        report.facts(quick=quick) + f"- Data: `{report.shown(DATA)}`.\n",
+    ]
     parts.append(fixture_part())
     parts.append(seeds_part())
     if not quick:

@@ -8,11 +8,19 @@ import shlex
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 
-__all__ = ["MB", "facts", "invocation", "table"]
+__all__ = ["MB", "ROOT", "facts", "invocation", "shown", "table"]
 
 #: Sizes are reported in MB of 2**20 bytes (as newsfold's ``--max-size`` counts them).
 MB = 1_048_576
+#: The repository: results name paths relative to it (``../shared/data``), never a machine's.
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def shown(path: Path | str) -> str:
+    """``path`` as results write it: relative to the repository (``../shared/data``)."""
+    return os.path.relpath(Path(path).resolve(), ROOT)
 
 
 def invocation() -> str:

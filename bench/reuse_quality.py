@@ -705,7 +705,8 @@ def run(quick: bool) -> str:
     started, load = time.perf_counter(), os.getloadavg()[0]
     parts = [
         "## Reuse quality (external data)\n",
-        report.facts(quick=quick) + f"- Data: `{DATA}` (development splits) and `{SEEDS}`.\n"
+        report.facts(quick=quick)
+        + f"- Data: `{report.shown(DATA)}` (development splits) and `{report.shown(SEEDS)}`.\n"
         "- newsfold: `compare(build_article(text1), build_article(text2)).similarity` (English); "
         "its seconds include building the articles. Peer: cosine of `newsfold.embed.MiniLM` "
         "(all-MiniLM-L6-v2, int8 ONNX) embeddings of the two texts, encoded in batches. Both "

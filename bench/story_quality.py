@@ -293,7 +293,7 @@ def seeds_part() -> str:
 def run(quick: bool) -> str:
     parts = [
         "## Story folding quality\n",
-        report.facts(quick=quick) + f"- Data: `{DATA}` (development files).\n",
+        report.facts(quick=quick) + f"- Data: `{report.shown(DATA)}` (development files).\n",
         METHOD,
     ]
     sets = [("ecbplus.jsonl", ecb_record, "event", 0.95, "B³ F1")]

@@ -25,10 +25,10 @@ pytest.importorskip("pyspark")
 from newsfold.engines.spark import SparkEngine
 
 
-def _local(paths: list[Path], db: Path) -> dict[str, Any]:
+def _local(paths: list[Path], db: Path, batch: int = 256) -> dict[str, Any]:
     with Store(db) as store:
         store.ingest(paths)
-        analysis = LocalEngine(store, Encoders.fake()).run()
+        analysis = LocalEngine(store, Encoders.fake(), batch=batch).run()
         return {
             "members": store.story_members(),
             "relations": store.relations(),
@@ -36,8 +36,9 @@ def _local(paths: list[Path], db: Path) -> dict[str, Any]:
         }
 
 
-def _spark(spark: Any, paths: list[Path], partitions: int) -> Any:
-    return SparkEngine(spark, Encoders.fake(), partitions=partitions).run([str(p) for p in paths])
+def _spark(spark: Any, paths: list[Path], partitions: int, batch: int = 256) -> Any:
+    engine = SparkEngine(spark, Encoders.fake(), partitions=partitions, batch=batch)
+    return engine.run([str(p) for p in paths])
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -95,6 +96,17 @@ def test_bad_input_is_rejected_with_its_location(spark: Any, tmp_path: Path) -> 
     assert "no such file" in where["missing"]
     assert len(rejects) == 5
     assert result.analysis.articles == 1 and result.members[0][0] == "g1"
+
+
+def test_nothing_readable_still_writes_the_rejects(spark: Any, tmp_path: Path) -> None:
+    from newsfold.output import import_output
+
+    (tmp_path / "in.jsonl").write_text('{"id": "x"}\n{broken\n', encoding="utf-8")
+    result = SparkEngine(spark, Encoders.fake(), partitions=2).run([str(tmp_path / "in.jsonl")])
+    assert result.analysis.articles == 0 and result.analysis.rejects == 2
+    result.write(tmp_path / "out", ["json"])
+    with Store(tmp_path / "s.db") as store:
+        assert import_output(store, tmp_path / "out" / "data")["articles"] == 0
 
 
 @pytest.mark.slow

@@ -1316,7 +1316,7 @@ def _run_spark(
     from newsfold.engines.spark_session import SparkUnavailable, spark_session
     from newsfold.output import OutputError, import_output
 
-    if db is not None and db.exists():
+    if db is not None:  # opened (made) before the job: a bad path fails now, not after it
         with _open(db) as store:
             if len(store):
                 _fail(

@@ -15,10 +15,18 @@ from typing import Any
 from newsfold.corroborate import CONFIDENCE, corroborate
 from newsfold.relations import DERIVED
 
-__all__ = ["CORROBORATION", "earliest_links", "third_article_directions"]
+__all__ = ["BATCH", "CORROBORATION", "crosses", "earliest_links", "third_article_directions"]
 
 #: How a direction read from third articles is labelled among a relation's reasons.
 CORROBORATION = "third articles"
+#: Articles per batch of a per-article kernel. Both engines form the same batches (an
+#: encoder's floats depend on the batch it is given), so they share this number.
+BATCH = 256
+
+
+def crosses(language_a: str | None, language_b: str | None) -> bool:
+    """Whether a pair is read across languages (both known, and different)."""
+    return bool(language_a) and bool(language_b) and language_a != language_b
 
 
 def earliest_links(

@@ -41,7 +41,7 @@ from newsfold.corroborate import word_set
 from newsfold.dates import effective_date
 from newsfold.describe import Story, describe_story
 from newsfold.embed import Encoders, default_encoders
-from newsfold.engines.common import earliest_links, third_article_directions
+from newsfold.engines.common import BATCH, crosses, earliest_links, third_article_directions
 from newsfold.facts import StoryFacts, story_facts
 from newsfold.reconcile import Reconciler
 from newsfold.relations import DERIVED
@@ -132,7 +132,7 @@ class LocalEngine:
         store: Store,
         encoders: Encoders | None = None,
         *,
-        batch: int = 256,
+        batch: int = BATCH,
         summary_words: int | None = None,
         on_progress: Progress | None = None,
     ) -> None:
@@ -301,7 +301,7 @@ class LocalEngine:
 
     def _judge(self, pairs: list[tuple[str, str]], report: LinkReport) -> list[dict[str, Any]]:
         languages = self.store.language_of(sorted({x for p in pairs for x in p}))
-        self._cross_leads(x for p in pairs if languages[p[0]] != languages[p[1]] for x in p)
+        self._cross_leads(x for p in pairs if crosses(languages[p[0]], languages[p[1]]) for x in p)
         stage = Judge(self.encoders)
         results: list[dict[str, Any]] = []
         self.notify("links", "compare", 0, len(pairs))
@@ -310,7 +310,9 @@ class LocalEngine:
             articles = self.store.get_many(wanted)
             vectors = self.sentence_vectors(articles)
             leads = dict(zip(wanted, self.lead_vectors(wanted), strict=True))
-            cross = [(a, b) for a, b in chunk if articles[a].language != articles[b].language]
+            cross = [
+                (a, b) for a, b in chunk if crosses(articles[a].language, articles[b].language)
+            ]
             cross_leads = (
                 self._cross_lead_vectors(sorted({x for p in cross for x in p})) if cross else {}
             )
@@ -546,7 +548,7 @@ def judge_pairs(
     for chunk in _chunks(pairs, batch):
         sides = [x for pair in chunk for x in pair]
         signals = sketch.process_batch({"id": [a.id for a in sides], "article": sides})
-        crossed = [k for k, (a, b) in enumerate(chunk) if a.language != b.language]
+        crossed = [k for k, (a, b) in enumerate(chunk) if crosses(a.language, b.language)]
         cross_leads: list[Any] = [None] * len(sides)
         if crossed:
             wanted = [s for k in crossed for s in (2 * k, 2 * k + 1)]

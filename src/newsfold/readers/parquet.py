@@ -44,7 +44,14 @@ class ParquetReader(Reader):
         except Exception as exc:  # pyarrow raises its own errors for damaged files
             raise ReaderError(f"not a readable Parquet file ({exc})") from exc
         row = 0
-        for batch in table.iter_batches(batch_size=1024):
+        batches = table.iter_batches(batch_size=1024)
+        while True:
+            try:
+                batch = next(batches, None)
+            except Exception as exc:  # a damaged page: pyarrow's own errors
+                raise ReaderError(f"damaged Parquet file after row {row} ({exc})") from exc
+            if batch is None:
+                break
             for record in batch.to_pylist():
                 row += 1
                 fields = {k: _plain(v) for k, v in record.items() if v is not None}

@@ -156,12 +156,14 @@ class CrossCandidates(Stage):
             for k in ks:
                 if df[k] <= max(50, n // 20):  # keys held by many articles tell nothing
                     holders.setdefault(k, []).append(row)
-        norm = [math.sqrt(sum(idf[k] ** 2 for k in ks)) or 1.0 for ks in keys]
+        # Sums in a fixed order (sorted keys, exact sums): a set's order changes between
+        # processes, and the last bits of a score must not decide a rank.
+        norm = [math.sqrt(math.fsum(idf[k] ** 2 for k in ks)) or 1.0 for ks in keys]
         found: set[tuple[str, str]] = set()
         for row in np.flatnonzero(np.asarray(batch["new"], dtype=bool)).tolist():
             score: Counter[int] = Counter()
             shared: Counter[int] = Counter()
-            for k in keys[row]:
+            for k in sorted(keys[row]):
                 for other in holders.get(k, ()):
                     if other != row and langs[other] != langs[row] and langs[other]:
                         score[other] += idf[k] ** 2
