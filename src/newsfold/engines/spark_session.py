@@ -61,7 +61,7 @@ def spark_session(
         chosen = DEFAULT_MASTER
     if chosen is not None:
         builder = builder.master(chosen)
-    if chosen is None or chosen.startswith("local"):
+    if chosen is not None and chosen.startswith("local"):  # a submitted master: its own settings
         builder = (
             builder.config("spark.ui.enabled", "false")
             .config("spark.driver.host", "127.0.0.1")
