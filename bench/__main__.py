@@ -39,6 +39,7 @@ BENCHMARKS: tuple[str, ...] = (
     "run_scale",
     "pairs_speed",
     "spark_run",
+    "spark_dedup",
 )
 RESULTS = Path(__file__).with_name("RESULTS.md")
 

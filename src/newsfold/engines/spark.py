@@ -108,6 +108,11 @@ def _quiet(_stage: str, _step: str, _done: int, _total: int) -> None:
     return None
 
 
+def _article_batch(pdf: pd.DataFrame) -> Batch:
+    """A per-article kernel's input columns from rows of ``id`` and pickled ``article``."""
+    return {"id": list(pdf["id"]), "article": [pickle.loads(b) for b in pdf["article"]]}
+
+
 def _vector(raw: bytes | None) -> np.ndarray | None:
     return None if raw is None else np.frombuffer(raw, dtype=np.float32)
 
@@ -379,10 +384,7 @@ class SparkEngine:
             order,
             Sketch(self.encoders),
             "id string, signature binary, lead binary, sentences binary",
-            lambda pdf: {
-                "id": list(pdf["id"]),
-                "article": [pickle.loads(b) for b in pdf["article"]],
-            },
+            _article_batch,
             lambda b: {
                 "id": b["id"],
                 "signature": [np.asarray(s, dtype=np.uint32).tobytes() for s in b["signature"]],
@@ -466,10 +468,7 @@ class SparkEngine:
             cross_order,
             CrossLead(self.encoders),
             "id string, cross_lead binary",
-            lambda pdf: {
-                "id": list(pdf["id"]),
-                "article": [pickle.loads(b) for b in pdf["article"]],
-            },
+            _article_batch,
             lambda b: {
                 "id": b["id"],
                 "cross_lead": [np.asarray(v, dtype=np.float32).tobytes() for v in b["cross_lead"]],
@@ -685,10 +684,7 @@ class SparkEngine:
             articles.join(wanted, "id").select("id", "article"),
             Claims(n_process=1),
             "id string, claims string",
-            lambda pdf: {
-                "id": list(pdf["id"]),
-                "article": [pickle.loads(b) for b in pdf["article"]],
-            },
+            _article_batch,
             lambda b: {"id": b["id"], "claims": b["claims"]},
         )
         return out.persist()
