@@ -98,6 +98,21 @@ def test_bad_input_is_rejected_with_its_location(spark: Any, tmp_path: Path) -> 
     assert result.analysis.articles == 1 and result.members[0][0] == "g1"
 
 
+def test_a_pile_without_relations(spark: Any, tmp_path: Path) -> None:
+    # Unrelated articles: no relation, each its own story, as locally.
+    texts = [
+        "The Halvard orchestra opened its season with a sold-out concert of Sibelius.",
+        "Flooding closed the Arlen bridge on Tuesday after the river rose overnight.",
+        "Shares of Novaline rose after the company unveiled a folding phone.",
+    ]
+    lines = [json.dumps({"id": f"u{k}", "text": t}) for k, t in enumerate(texts)]
+    (tmp_path / "in.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = SparkEngine(spark, Encoders.fake(), partitions=2).run([str(tmp_path / "in.jsonl")])
+    local = _local([tmp_path / "in.jsonl"], tmp_path / "local.db")
+    assert result.members == local["members"] and len(result.members) == 3
+    assert result.relations == local["relations"]
+
+
 def test_nothing_readable_still_writes_the_rejects(spark: Any, tmp_path: Path) -> None:
     from newsfold.output import import_output
 

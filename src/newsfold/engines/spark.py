@@ -342,7 +342,9 @@ class SparkEngine:
             stage = _worker_kernel(blob, digest)
             for pdf in frames:
                 if len(pdf):
-                    yield pd.DataFrame(to_frame(stage.process_batch(to_batch(pdf))))
+                    out = pd.DataFrame(to_frame(stage.process_batch(to_batch(pdf))))
+                    if len(out):  # an empty frame does not convert to Arrow (pyspark 4.3)
+                        yield out
 
         return frame.mapInPandas(apply, schema)
 
@@ -408,6 +410,8 @@ class SparkEngine:
                     continue
                 sig = np.stack([np.frombuffer(s, dtype=np.uint32) for s in pdf["signature"]])
                 keep = has_shingles(sig)
+                if not keep.any():
+                    continue
                 keys = band_keys(sig[keep], bands).view(np.int64)
                 ranks = pdf["rank"].to_numpy()[keep]
                 yield pd.DataFrame(
