@@ -130,8 +130,9 @@ def one(label: str, corpus: Path, work: Path, *, master: str = "local[2]") -> di
          str(PARTITIONS), str(corpus), "--db", str(spark_db), "--out", str(spark_out),
          "--format", "json"], {**env, "SPARK_CONF_DIR": str(conf)},
     )  # fmt: skip
-    line = next((x for x in stderr.splitlines() if "rejected" in x), "")
-    stages = dict(re.findall(r"(\w+) ([\d.]+) s", line.split(";", 1)[-1]))
+    # The closing line ("... rejected (...); ingest 9.4 s, sketch ...") may wrap.
+    summary = stderr[stderr.find("rejected") :].split("Command being timed")[0]
+    stages = dict(re.findall(r"(\w+) ([\d.]+) s", summary.split(";", 1)[-1]))
     diff = compare(_stored(local_db, local_out), _stored(spark_db, spark_out))
     return {
         "label": label,

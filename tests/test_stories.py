@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -218,3 +219,31 @@ def test_dates_mentioned_in_the_text_stand_in_for_a_missing_date() -> None:
     # Blocking reads publication dates only: a mentioned date never hides a story.
     dated = StoryRecord(opened + ".", None, datetime(2026, 6, 1, tzinfo=UTC))
     assert StoryClusterer(encoder=_Encoder()).fit([last_year, dated]).labels_ == [0, 0]
+
+
+def test_probabilities_do_not_depend_on_the_hash_seed() -> None:
+    """Sums over sets are exact: two processes with other string hashes place alike, to the
+    last bit (the Spark engine's driver and the local engine are other processes)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import glob\n"
+        "from newsfold.stories import StoryClusterer, StoryRecord\n"
+        "from newsfold.embed import FakeEncoder\n"
+        f"texts = [open(f).read() for f in sorted(glob.glob({str(DEMO / 'corpus')!r} + '/*/*'))]\n"
+        "c = StoryClusterer(encoder=FakeEncoder(64))\n"
+        "c.partial_fit([StoryRecord(t, None, None) for t in texts])\n"
+        "print([repr(p) for p in c.probability_], c.labels_)\n"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1 and "1.0" in outputs.pop()

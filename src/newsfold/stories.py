@@ -141,7 +141,7 @@ class _Story:
 
 def story_norm(story: Counter[str], idf: Callable[[str], float]) -> float:
     """Length of a story's TF-IDF vector (see :func:`tfidf_cosine`)."""
-    return math.sqrt(sum((idf(x) * n) ** 2 for x, n in story.items()))
+    return math.sqrt(math.fsum((idf(x) * n) ** 2 for x, n in story.items()))
 
 
 def tfidf_cosine(
@@ -156,10 +156,10 @@ def tfidf_cosine(
     :func:`story_norm`, when the caller keeps it."""
     if not items or not story:
         return 0.0
-    dot = sum(idf(x) ** 2 * story[x] for x in items if x in story)
+    dot = math.fsum(idf(x) ** 2 * story[x] for x in items if x in story)
     if dot == 0:
         return 0.0
-    norm_a = math.sqrt(sum(idf(x) ** 2 for x in items))
+    norm_a = math.sqrt(math.fsum(idf(x) ** 2 for x in items))
     return dot / (norm_a * (norm if norm is not None else story_norm(story, idf)))
 
 
@@ -350,7 +350,9 @@ class StoryClusterer:
         which, items = ("names", names) if names else ("words", words)
         weights = np.asarray(self.weights if names else self.word_weights, dtype=np.float64)
         mine = {x: idf2[x] for x in items}  # the article's TF-IDF, squared
-        length = math.sqrt(sum(mine.values()))
+        # Sums over sets are exact (math.fsum): a set's order changes from one process to
+        # the next, and a probability must not change with it.
+        length = math.sqrt(math.fsum(mine.values()))
         best, best_p = None, -1.0
         for s in sorted(cos, key=lambda s: (-cos[s], s)):
             story = self._stories[s]
@@ -358,7 +360,7 @@ class StoryClusterer:
             if stamp is not None and story.first is not None and story.last is not None:
                 gap = max(story.first - stamp, stamp - story.last, 0.0) / 86400
             held = story.names if which == "names" else story.words
-            dot = sum(v * held[x] for x, v in mine.items() if x in held)
+            dot = math.fsum(v * held[x] for x, v in mine.items() if x in held)
             key = dot / (length * math.sqrt(story.sumsq[which])) if dot > 0 else 0.0
             # Meaning: the mean cosine with the story's articles (its summed vectors over its
             # size), not the cosine with its normalised centroid, which rises with the story's
@@ -411,7 +413,7 @@ class StoryClusterer:
         names, words = terms
         for which, items, held in (("names", names, story.names), ("words", words, story.words)):
             # (n + 1)² - n² = 2n + 1: each term's count in the story grows by one.
-            story.sumsq[which] += sum(idf2[x] * (2 * held[x] + 1) for x in items)
+            story.sumsq[which] += math.fsum(idf2[x] * (2 * held[x] + 1) for x in items)
             held.update(items)
         self._df.update(names | words)
         self._seen += 1
