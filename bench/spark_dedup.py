@@ -171,6 +171,14 @@ def render(
                 f"| {r['records']:,} | {tool} | {t['seconds']:.1f} | {rate:,.0f} | "
                 f"{t['rss_mb']:,.0f} | {r['load']:.1f} |"
             )
+    failures = [
+        f"- ⚠ {r['records']:,} records, {tool}: {r[tool]['problem']}"
+        for r in rows
+        for tool in ("local", "spark")
+        if r[tool]["problem"]
+    ]
+    if failures:
+        lines += ["", *failures]
     lines += ["", "Parity, records whose value differs between the engines:", ""]
     lines += ["| records | " + " | ".join(COMPARED) + " | record count |", "|---" * 7 + "|"]
     for r in rows:

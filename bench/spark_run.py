@@ -132,7 +132,7 @@ def one(label: str, corpus: Path, work: Path, *, master: str = "local[2]") -> di
     )  # fmt: skip
     # The closing line ("... rejected (...); ingest 9.4 s, sketch ...") may wrap.
     summary = stderr[stderr.find("rejected") :].split("Command being timed")[0]
-    stages = dict(re.findall(r"(\w+) ([\d.]+) s", summary.split(";", 1)[-1]))
+    stages = dict(re.findall(r"(\w+) ([\d.]+) s", " ".join(summary.split(";", 1)[-1].split())))
     diff = compare(_stored(local_db, local_out), _stored(spark_db, spark_out))
     return {
         "label": label,
