@@ -8,7 +8,8 @@ way newsfold needs it on a laptop and on a cluster alike:
   packaged models are the same on both sides;
 - ``spark.sql.shuffle.partitions`` is the given partition count (results never depend on it:
   ids are content-derived and every grouping is keyed);
-- with a ``local[...]`` master: no web UI, and the driver binds 127.0.0.1 only;
+- with a ``local[...]`` master: no web UI, the driver binds 127.0.0.1 only, and the JVM gets a
+  heap of :data:`LOCAL_MEMORY` (``$NEWSFOLD_SPARK_MEMORY``);
 - Arrow batches for ``mapInPandas`` / ``applyInPandas`` of ``ARROW_BATCH`` rows.
 """
 
@@ -21,11 +22,13 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
-__all__ = ["ARROW_BATCH", "DEFAULT_MASTER", "SparkUnavailable", "spark_session"]
+__all__ = ["ARROW_BATCH", "DEFAULT_MASTER", "LOCAL_MEMORY", "SparkUnavailable", "spark_session"]
 
 DEFAULT_MASTER = "local[2]"
 #: Rows per Arrow batch handed to a kernel.
 ARROW_BATCH = 256
+#: The JVM heap of a local master (driver and executors in one process).
+LOCAL_MEMORY = "4g"
 
 
 class SparkUnavailable(RuntimeError):
@@ -62,6 +65,11 @@ def spark_session(
     if chosen is not None:
         builder = builder.master(chosen)
     if chosen is not None and chosen.startswith("local"):  # a submitted master: its own settings
+        # In local mode the executors live in the driver's JVM: Spark's default 1 GB heap runs
+        # out on 100,000 records; NEWSFOLD_SPARK_MEMORY sets another size.
+        builder = builder.config(
+            "spark.driver.memory", os.environ.get("NEWSFOLD_SPARK_MEMORY", LOCAL_MEMORY)
+        )
         builder = (
             builder.config("spark.ui.enabled", "false")
             .config("spark.driver.host", "127.0.0.1")
