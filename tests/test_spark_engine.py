@@ -132,6 +132,13 @@ def test_outputs_read_back_into_a_store(spark: Any, tmp_path: Path) -> None:
     result = _spark(spark, [folder], 2)
     entry = result.write(tmp_path / "out", ["html", "json"])
     assert entry.name == "index.html" and (tmp_path / "out" / "report.json").is_file()
+    import pyarrow.parquet as pq
+
+    stories = pq.read_table(tmp_path / "out" / "data" / "stories").to_pylist()
+    assert {r["story"] for r in stories} == {s for _, s, _ in result.members}
+    for row in stories:
+        assert json.loads(row["facts"]) == (result.reports[row["story"]].get("facts") or [])
+    assert any(json.loads(row["facts"]) for row in stories), "a story of copies has facts"
     with Store(tmp_path / "back.db") as store:
         counts = import_output(store, tmp_path / "out" / "data")
         assert counts["articles"] == len(result.members)

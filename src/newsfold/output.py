@@ -10,7 +10,9 @@
 - ``relations/``: ``a``, ``b``, ``relation``, ``source``, ``confidence``, ``similarity``,
   ``coverage_a``, ``coverage_b`` and ``evidence`` (the whole relation with its sentence pairs,
   JSON);
-- ``stories/``: ``story``, ``size``, ``members`` (the report's key) and ``report`` (JSON);
+- ``stories/``: ``story``, ``size``, ``members`` (the report's key), ``report`` (JSON) and
+  ``facts`` (the report's facts table alone, JSON: numbers, quotations and names compared
+  across the story's articles, each group with its status and the sentences behind it);
 - ``claims/``: ``id``, ``version``, ``claims`` (JSON) of the articles whose facts were compared;
 - ``rejects/``: ``location``, ``reason``: every input record or file that could not be used;
 - ``newsfold.json``: what the folder is (:data:`FORMAT`, :data:`VERSION`).

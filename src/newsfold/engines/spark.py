@@ -26,7 +26,8 @@
 
 Outputs (:meth:`SparkResult.write`, :mod:`newsfold.output`): Parquet tables ``articles`` (with
 ``story`` and ``story_probability``), ``relations`` (with their evidence as JSON), ``stories``
-(each story's report as JSON), ``claims`` and ``rejects``, and the report itself (HTML,
+(each story's report, and its facts apart, as JSON), ``claims`` and ``rejects``, and the report
+itself (HTML,
 Markdown, JSON).
 
 What runs on the driver, and so bounds the pile one driver can take: the candidate search over
@@ -867,10 +868,11 @@ class SparkResult:
                     len(groups[s]),
                     members_key(groups[s], self.summary_words),
                     json.dumps(r, ensure_ascii=False),
+                    json.dumps(r.get("facts") or [], ensure_ascii=False),
                 )
                 for s, r in sorted(self.reports.items())
             ],
-            "story string, size long, members string, report string",
+            "story string, size long, members string, report string, facts string",
         ).write.mode("overwrite").parquet(str(data / "stories"))
         self.claims.withColumn("version", F.lit(CLAIMS_VERSION)).select(
             "id", "version", "claims"
