@@ -71,6 +71,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from newsfold.dedup import (
+    Deduper,
     centrality,
     choose_kept,
     date_stamps,
@@ -127,13 +128,14 @@ class SparkDeduper:
     member), bigger ones row by row (see :meth:`_kept_distributed`), with the same result.
     """
 
-    threshold: float = 0.5
-    containment: float = 0.8
-    near_threshold: float = 0.6
-    num_perm: int = 128
-    ngram: int = 5
-    bands: int = 42
-    seed: int = 1
+    # The local Deduper's defaults, read from it: the two engines must not drift apart.
+    threshold: float = Deduper.threshold
+    containment: float = Deduper.containment
+    near_threshold: float = Deduper.near_threshold
+    num_perm: int = Deduper.num_perm
+    ngram: int = Deduper.ngram
+    bands: int = Deduper.bands
+    seed: int = Deduper.seed
     mode: str = "lexical"
     max_bucket: int = MAX_BUCKET
     in_memory_group: int = 10_000
